@@ -1,0 +1,54 @@
+"""CodePipeline job results as a `JobReporter`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from health_gate.adapters.aws_errors import error_code, error_message
+from health_gate.core.errors import ReportFailed
+from health_gate.core.outcome import Continue, Fail, JobOutcome, Succeed
+
+if TYPE_CHECKING:
+    from mypy_boto3_codepipeline import CodePipelineClient
+
+__all__ = ["AlreadyReported", "CodePipelineJobReporter"]
+
+
+class AlreadyReported(Exception):
+    """CodePipeline no longer accepts a result for this job (already reported or timed out)."""
+
+
+class CodePipelineJobReporter:
+    """Sends exactly the one call an outcome maps to."""
+
+    def __init__(self, client: CodePipelineClient) -> None:
+        self._client = client
+
+    def report(self, job_id: str, outcome: JobOutcome) -> None:
+        try:
+            self._send(job_id, outcome)
+        except ClientError as err:
+            if error_code(err) == "InvalidJobStateException":
+                raise AlreadyReported(error_message(err)) from err
+            raise ReportFailed(f"{error_code(err)}: {error_message(err)}") from err
+        except (BotoConnectionError, HTTPClientError) as err:
+            raise ReportFailed(str(err)) from err
+
+    def _send(self, job_id: str, outcome: JobOutcome) -> None:
+        if isinstance(outcome, Fail):
+            self._client.put_job_failure_result(
+                jobId=job_id,
+                failureDetails={"type": outcome.failure_type, "message": outcome.message},  # type: ignore[typeddict-item]
+            )
+            return
+        details: dict[str, Any] = {"summary": outcome.summary}
+        extra: dict[str, Any] = {}
+        if isinstance(outcome, Continue):
+            details["percentComplete"] = outcome.percent_complete
+            extra["continuationToken"] = outcome.continuation_token
+        elif isinstance(outcome, Succeed) and outcome.output_variables:
+            extra["outputVariables"] = outcome.output_variables
+        self._client.put_job_success_result(jobId=job_id, executionDetails=details, **extra)  # type: ignore[arg-type]

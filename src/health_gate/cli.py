@@ -1,0 +1,153 @@
+"""`health-gate check`: the gate's decision in any CI system, or offline on recorded events."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from health_gate.config import load_settings
+from health_gate.core.errors import GateError
+from health_gate.core.evaluation import evaluate
+from health_gate.core.models import Decision, HealthEvent, Verdict
+from health_gate.core.ports import HealthSource
+from health_gate.core.settings import GateSettings
+
+__all__ = ["main"]
+
+EXIT_HEALTHY, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="health-gate", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check", help="judge AWS Health now: exit 0 healthy, 1 blocked, 2 error"
+    )
+    check.add_argument("--regions", type=_csv, help="comma list of regions and/or global")
+    check.add_argument(
+        "--services", type=_csv, help="comma list of Health service codes, e.g. EC2,LAMBDA"
+    )
+    check.add_argument("--categories", type=_csv, help="event type categories (default: issue)")
+    check.add_argument("--organization", action="store_true", help="use the organizational view")
+    check.add_argument("--params", help="UserParameters JSON, as the pipeline action would pass it")
+    check.add_argument(
+        "--events-file", type=Path, help="evaluate a recorded DescribeEvents response offline"
+    )
+    check.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    return parser
+
+
+def _user_parameters(args: argparse.Namespace) -> str:
+    params: dict[str, Any] = {}
+    if args.params:
+        try:
+            params = json.loads(args.params)
+        except json.JSONDecodeError as err:
+            raise GateError(f"--params is not valid JSON: {err.msg}") from err
+        if not isinstance(params, dict):
+            raise GateError("--params must be a JSON object")
+    flags = {
+        "regions": args.regions,
+        "services": args.services,
+        "eventTypeCategories": args.categories,
+    }
+    params.update({key: value for key, value in flags.items() if value is not None})
+    if args.organization:
+        params["organization"] = True
+    return json.dumps(params)
+
+
+def _source(args: argparse.Namespace, settings: GateSettings) -> HealthSource:
+    if args.events_file:
+        from health_gate.adapters.recorded import RecordedHealthSource
+
+        return RecordedHealthSource(args.events_file)
+    from health_gate.handlers import wiring
+
+    return wiring.health_source(settings)
+
+
+def _event_json(event: HealthEvent) -> dict[str, Any]:
+    return {
+        "arn": event.arn,
+        "service": event.service,
+        "eventTypeCode": event.event_type_code,
+        "region": event.region,
+        "startTime": event.start_time.isoformat() if event.start_time else None,
+    }
+
+
+def _print_table(decision: Decision, out: TextIO) -> None:
+    regions = ", ".join(decision.regions)
+    if decision.verdict is Verdict.HEALTHY:
+        print(
+            f"HEALTHY: no blocking AWS Health events in {regions} ({decision.considered} checked).",
+            file=out,
+        )
+    elif decision.verdict is Verdict.UNKNOWN:
+        print(
+            f"UNKNOWN: AWS Health could not be checked ({decision.warning}); "
+            "passing as onHealthApiError says.",
+            file=out,
+        )
+    else:
+        print(f"BLOCKED: {len(decision.blocking)} AWS Health event(s) in {regions}:", file=out)
+        rows = [("SERVICE", "EVENT TYPE", "REGION", "STARTED (UTC)", "ARN")]
+        for e in decision.blocking:
+            started = e.start_time.strftime("%Y-%m-%d %H:%M") if e.start_time else "-"
+            rows.append((e.service, e.event_type_code, e.region, started, e.arn))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for row in rows:
+            print(
+                "  "
+                + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+                + "  "
+                + row[4],
+                file=out,
+            )
+    if decision.source_note:
+        print(f"Note: {decision.source_note}", file=out)
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from health_gate.handlers import wiring
+
+    settings = load_settings(_user_parameters(args), wiring.environ())
+    decision = evaluate(_source(args, settings), settings, wiring.now())
+    if args.json:
+        body = {
+            "verdict": decision.verdict.value,
+            "regions": list(decision.regions),
+            "blocking": [_event_json(e) for e in decision.blocking],
+            "warning": decision.warning,
+        }
+        print(json.dumps(body, indent=2), file=out)
+    else:
+        _print_table(decision, out)
+    return EXIT_BLOCKED if decision.blocked else EXIT_HEALTHY
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _check(args, out)
+    except GateError as error:
+        print(f"health-gate: {error}", file=err)
+        return EXIT_ERROR
+    except Exception as error:  # a CI step must get exit 2, not a traceback's exit 1 (= blocked)
+        print(f"health-gate: unexpected error: {error!r}", file=err)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The gate's rule: which events block a deployment, and the verdict that follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from health_gate.core.models import Decision, HealthEvent, Verdict
+from health_gate.core.settings import GateSettings
+
+__all__ = ["blocks", "decide", "unknown"]
+
+
+def blocks(event: HealthEvent, settings: GateSettings) -> bool:
+    """True when the event matches every filter (the API filters too; its answer is re-checked)."""
+    return (
+        event.status in settings.event_status_codes
+        and event.category in settings.event_type_categories
+        and event.region in settings.regions
+        and (not settings.services or event.service.upper() in settings.services)
+        and event.event_type_code not in settings.ignore_event_type_codes
+    )
+
+
+def _order(event: HealthEvent) -> tuple[str, str, str]:
+    started = event.start_time.isoformat() if event.start_time else ""
+    return (started, event.service, event.arn)
+
+
+def decide(
+    events: Iterable[HealthEvent],
+    settings: GateSettings,
+    now: datetime,
+    source_note: str | None = None,
+) -> Decision:
+    """Block when any event blocks; duplicates (same ARN from split queries) count once."""
+    seen: dict[str, HealthEvent] = {}
+    considered = 0
+    for event in events:
+        considered += 1
+        if blocks(event, settings):
+            seen.setdefault(event.arn, event)
+    blocking = tuple(sorted(seen.values(), key=_order))
+    return Decision(
+        verdict=Verdict.BLOCKED if blocking else Verdict.HEALTHY,
+        blocking=blocking,
+        regions=settings.regions,
+        checked_at=now,
+        considered=considered,
+        source_note=source_note,
+    )
+
+
+def unknown(settings: GateSettings, now: datetime, warning: str) -> Decision:
+    """The health source failed and the settings say to let the deployment through."""
+    return Decision(
+        verdict=Verdict.UNKNOWN, regions=settings.regions, checked_at=now, warning=warning
+    )

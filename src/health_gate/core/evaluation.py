@@ -1,0 +1,29 @@
+"""One health check: plan the queries, ask the source, decide, apply onHealthApiError."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from health_gate.core.decision import decide, unknown
+from health_gate.core.errors import HealthUnavailable
+from health_gate.core.models import Decision, HealthEvent
+from health_gate.core.ports import HealthSource
+from health_gate.core.query import plan_queries
+from health_gate.core.settings import GateSettings
+
+__all__ = ["evaluate"]
+
+
+def evaluate(
+    source: HealthSource, settings: GateSettings, now: datetime, source_note: str | None = None
+) -> Decision:
+    """The verdict now. Raises GateError unless onHealthApiError turns it into UNKNOWN."""
+    events: list[HealthEvent] = []
+    try:
+        for query in plan_queries(settings):
+            events.extend(source.events(query))
+    except HealthUnavailable as err:
+        if settings.on_health_api_error != "pass":
+            raise
+        return unknown(settings, now, str(err))
+    return decide(events, settings, now, source_note)

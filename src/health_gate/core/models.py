@@ -1,0 +1,101 @@
+"""Value types shared by the gate, the retrier and the CLI."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+__all__ = ["Decision", "HealthEvent", "Verdict", "parse_time"]
+
+GLOBAL_REGION = "global"
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Read a Health timestamp in any shape AWS hands out, as an aware UTC datetime.
+
+    boto3 gives datetimes, the JSON wire format epoch seconds, the CLI ISO 8601,
+    EventBridge RFC 1123 ("Wed, 15 Feb 2023 22:07:07 GMT").
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        try:
+            return parse_time(datetime.fromisoformat(value))
+        except ValueError:
+            pass
+        try:
+            return parse_time(float(value))
+        except ValueError:
+            pass
+        try:
+            return parse_time(parsedate_to_datetime(value))
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(f"unreadable timestamp {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class HealthEvent:
+    """One AWS Health event, reduced to what the gate judges and reports."""
+
+    arn: str
+    service: str
+    event_type_code: str
+    category: str
+    region: str
+    status: str
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    last_updated: datetime | None = None
+    scope: str | None = None
+    availability_zone: str | None = None
+
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> HealthEvent:
+        """Build from a DescribeEvents / DescribeEventsForOrganization `Event` dict."""
+        return cls(
+            arn=str(raw.get("arn", "")),
+            service=str(raw.get("service", "")),
+            event_type_code=str(raw.get("eventTypeCode", "")),
+            category=str(raw.get("eventTypeCategory", "")),
+            region=str(raw.get("region", "")),
+            status=str(raw.get("statusCode", "")),
+            start_time=parse_time(raw.get("startTime")),
+            end_time=parse_time(raw.get("endTime")),
+            last_updated=parse_time(raw.get("lastUpdatedTime")),
+            scope=raw.get("eventScopeCode"),
+            availability_zone=raw.get("availabilityZone"),
+        )
+
+
+class Verdict(enum.Enum):
+    """What the gate concluded."""
+
+    HEALTHY = "HEALTHY"
+    BLOCKED = "BLOCKED"
+    UNKNOWN = "UNKNOWN"  # the health source failed and onHealthApiError is "pass"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The gate's verdict with the evidence behind it."""
+
+    verdict: Verdict
+    blocking: tuple[HealthEvent, ...] = ()
+    regions: tuple[str, ...] = ()
+    checked_at: datetime | None = None
+    warning: str | None = None
+    source_note: str | None = None
+    considered: int = field(default=0)
+
+    @property
+    def blocked(self) -> bool:
+        return self.verdict is Verdict.BLOCKED

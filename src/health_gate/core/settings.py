@@ -1,0 +1,73 @@
+"""The one validated settings value shared by the gate, the retrier and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = [
+    "CATEGORIES",
+    "MODES",
+    "ON_ERROR",
+    "SOURCES",
+    "STATUS_CODES",
+    "GateSettings",
+]
+
+CATEGORIES = ("issue", "accountNotification", "scheduledChange", "investigation")
+STATUS_CODES = ("open", "upcoming", "closed")
+ON_ERROR = ("fail", "pass")
+MODES = ("fail", "wait")
+SOURCES = ("health-api", "public-dashboard", "auto")
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """What to watch and how to react. Built and validated only by `health_gate.config`."""
+
+    regions: tuple[str, ...]
+    services: tuple[str, ...] = ()  # empty: every service
+    event_type_categories: tuple[str, ...] = ("issue",)
+    event_status_codes: tuple[str, ...] = ("open",)
+    ignore_event_type_codes: frozenset[str] = frozenset()
+    organization: bool = False
+    account_ids: tuple[str, ...] = ()
+    on_health_api_error: str = "fail"
+    mode: str = "fail"
+    max_wait_minutes: int = 60
+    poll_interval_seconds: int = 30
+    source: str = "health-api"
+
+    def to_user_parameters(self) -> dict[str, Any]:
+        """The UserParameters JSON object that reproduces these settings exactly."""
+        raw = asdict(self)
+        params: dict[str, Any] = {
+            "regions": list(self.regions),
+            "services": list(self.services),
+            "eventTypeCategories": list(self.event_type_categories),
+            "eventStatusCodes": list(self.event_status_codes),
+            "ignoreEventTypeCodes": sorted(self.ignore_event_type_codes),
+            "organization": self.organization,
+            "onHealthApiError": self.on_health_api_error,
+            "mode": self.mode,
+            "source": self.source,
+        }
+        if self.organization:
+            params["accountIds"] = list(self.account_ids)
+        if self.mode == "wait":
+            params["maxWaitMinutes"] = raw["max_wait_minutes"]
+            params["pollIntervalSeconds"] = raw["poll_interval_seconds"]
+        return params
+
+    def query_key(self) -> tuple[object, ...]:
+        """What decides the Health query: records with the same key share one lookup."""
+        return (
+            self.regions,
+            self.services,
+            self.event_type_categories,
+            self.event_status_codes,
+            self.ignore_event_type_codes,
+            self.organization,
+            self.account_ids,
+            self.source,
+        )

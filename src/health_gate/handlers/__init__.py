@@ -1,0 +1,3 @@
+"""Thin Lambda entry points and their wiring."""
+
+__all__: list[str] = []

@@ -1,0 +1,99 @@
+"""Lambda entry point of the gate: every invocation ends in exactly one CodePipeline report."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.code_pipeline_job_event import (
+    CodePipelineJobEvent,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from health_gate.adapters.codepipeline import AlreadyReported
+from health_gate.config import load_settings
+from health_gate.core.errors import GateError
+from health_gate.core.evaluation import evaluate
+from health_gate.core.models import Decision, Verdict
+from health_gate.core.outcome import Fail, JobOutcome, outcome_for, outcome_for_error
+from health_gate.handlers import wiring
+from health_gate.handlers.deadline import budget_seconds, run_within
+from health_gate.handlers.observability import logger, metrics
+
+__all__ = ["handler"]
+
+INTERNAL_ERROR = (
+    "health-gate hit an internal error and could not judge AWS Health. "
+    "Its CloudWatch logs carry the details under this job ID as correlation_id."
+)
+_VERDICT_METRICS = {
+    Verdict.HEALTHY: ("GatePassed",),
+    Verdict.BLOCKED: ("GateBlocked",),
+    Verdict.UNKNOWN: ("GatePassed", "GateErrors"),
+}
+
+
+def _check(job: CodePipelineJobEvent, context: LambdaContext) -> Decision:
+    settings = load_settings(job.user_parameters, wiring.environ())
+    source = wiring.health_source(settings)
+    started = time.perf_counter()
+    try:
+        return run_within(
+            budget_seconds(context.get_remaining_time_in_millis()),
+            lambda: evaluate(source, settings, wiring.now()),
+            "AWS Health",
+        )
+    finally:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)
+
+
+def _judge(job: CodePipelineJobEvent, context: LambdaContext) -> JobOutcome:
+    try:
+        decision = _check(job, context)
+    except GateError as err:
+        metrics.add_metric("GateErrors", MetricUnit.Count, 1)
+        logger.warning(
+            "gate could not decide", extra={"failure_type": err.failure_type, "reason": str(err)}
+        )
+        return outcome_for_error(err)
+    except Exception:
+        metrics.add_metric("GateErrors", MetricUnit.Count, 1)
+        logger.exception("gate crashed")
+        return Fail("JobFailed", INTERNAL_ERROR)
+    for name in _VERDICT_METRICS[decision.verdict]:
+        metrics.add_metric(name, MetricUnit.Count, 1)
+    logger.info(
+        "gate decided",
+        extra={
+            "verdict": decision.verdict.value,
+            "blocking": [e.arn for e in decision.blocking],
+            "regions": list(decision.regions),
+            "considered": decision.considered,
+            "warning": decision.warning,
+        },
+    )
+    return outcome_for(decision)
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> None:
+    job = CodePipelineJobEvent(event)
+    try:
+        job_id = job.get_id
+    except (KeyError, TypeError):
+        logger.error(
+            "not a CodePipeline job event; nothing to report to", extra={"keys": sorted(event)}
+        )
+        return
+    logger.set_correlation_id(job_id)
+    outcome = _judge(job, context)
+    try:
+        wiring.job_reporter().report(job_id, outcome)
+    except AlreadyReported as err:
+        logger.warning("job already reported or timed out", extra={"reason": str(err)})
+        return
+    # ReportFailed propagates: Lambda retries, then the on-failure destination keeps the event.
+    logger.info("job reported", extra={"result": type(outcome).__name__})

@@ -39,10 +39,10 @@ class CodePipelineJobReporter:
 
     def _send(self, job_id: str, outcome: JobOutcome) -> None:
         if isinstance(outcome, Fail):
-            self._client.put_job_failure_result(
-                jobId=job_id,
-                failureDetails={"type": outcome.failure_type, "message": outcome.message},  # type: ignore[typeddict-item]
-            )
+            failure: dict[str, Any] = {"type": outcome.failure_type, "message": outcome.message}
+            if outcome.external_execution_id:
+                failure["externalExecutionId"] = outcome.external_execution_id
+            self._client.put_job_failure_result(jobId=job_id, failureDetails=failure)  # type: ignore[arg-type]
             return
         details: dict[str, Any] = {"summary": outcome.summary}
         extra: dict[str, Any] = {}

@@ -9,6 +9,8 @@ from health_gate.core.errors import GateError
 from health_gate.core.models import Decision, HealthEvent, Verdict
 
 __all__ = [
+    "BLOCKED_MARKER",
+    "BLOCKED_PREFIX",
     "MAX_FAILURE_MESSAGE",
     "MAX_SUMMARY",
     "Continue",
@@ -25,6 +27,9 @@ __all__ = [
 MAX_SUMMARY = 2048  # PutJobSuccessResult executionDetails.summary
 MAX_FAILURE_MESSAGE = 5000  # PutJobFailureResult failureDetails.message
 BLOCKED_PREFIX = "Blocked by AWS Health"
+# Set as failureDetails.externalExecutionId on a blocked failure. CodePipeline shows it in
+# ListActionExecutions, where the retrier checks it: only the gate's own role can write it.
+BLOCKED_MARKER = "health-gate:blocked"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Fail:
 
     failure_type: str
     message: str
+    external_execution_id: str | None = None
 
 
 JobOutcome = Succeed | Continue | Fail
@@ -106,7 +112,8 @@ def _variables(decision: Decision) -> dict[str, str]:
 def outcome_for(decision: Decision) -> JobOutcome:
     """Map a verdict to the single report CodePipeline gets."""
     if decision.verdict is Verdict.BLOCKED:
-        return Fail("JobFailed", blocked_message(decision.blocking, decision.regions))
+        message = blocked_message(decision.blocking, decision.regions)
+        return Fail("JobFailed", message, BLOCKED_MARKER)
     note = f" {decision.source_note}" if decision.source_note else ""
     if decision.verdict is Verdict.UNKNOWN:
         summary = (

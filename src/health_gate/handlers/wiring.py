@@ -29,6 +29,7 @@ __all__ = [
     "home_region",
     "job_reporter",
     "now",
+    "reset",
 ]
 
 HEALTH_CONFIG = Config(
@@ -79,6 +80,12 @@ def _codepipeline_client() -> CodePipelineClient:
 @cache
 def endpoint_resolver() -> EndpointResolver:
     return EndpointResolver()
+
+
+def reset() -> None:
+    """Forget every cached client and DNS answer, as a new container would (used by tests)."""
+    for cached in (_session, _health_client, _codepipeline_client, endpoint_resolver):
+        cached.cache_clear()
 
 
 def health_api_clients() -> list[HealthClient]:

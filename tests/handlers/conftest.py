@@ -1,0 +1,47 @@
+"""Shared set-up for handler tests: sample events from events/, a cold container per test."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from health_gate.handlers import wiring
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def load_event(relative: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / relative).read_text(encoding="utf-8"))
+    return event
+
+
+def job_event(user_parameters: str | None, job_id: str | None = None) -> dict[str, Any]:
+    """The recorded CodePipeline job event with other UserParameters (None drops the key)."""
+    event = copy.deepcopy(load_event("codepipeline/job-json-params.json"))
+    job = event["CodePipeline.job"]
+    configuration = job["data"]["actionConfiguration"]["configuration"]
+    if user_parameters is None:
+        configuration.pop("UserParameters", None)
+    else:
+        configuration["UserParameters"] = user_parameters
+    if job_id:
+        job["id"] = job_id
+    return event
+
+
+@pytest.fixture(autouse=True)
+def cold_container() -> Iterator[None]:
+    """Each test starts like a new Lambda container: no cached clients or DNS answers."""
+    wiring.reset()
+    yield
+    wiring.reset()
+
+
+@pytest.fixture
+def make_job_event() -> Callable[..., dict[str, Any]]:
+    return job_event

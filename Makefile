@@ -1,0 +1,133 @@
+# health-gate developer tasks. `make` (or `make help`) lists them.
+#
+# Everything is built from nothing on first use: the project's .venv, and SAM CLI and checkov
+# each in their own virtualenv under .tools/ (both pin an older boto3 than the project's).
+# Stamp files make every environment incremental: it is rebuilt only when its inputs change.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# --- Settings ---------------------------------------------------------------------------------
+PYTHON_VERSION   := 3.13
+FIND_PYTHON      := tools/find-python $(PYTHON_VERSION)
+
+SAM_CLI_VERSION  := 1.170.0
+CHECKOV_VERSION  := 3.3.30
+
+VENV             := .venv
+VENV_BIN         := $(VENV)/bin
+VENV_STAMP       := $(VENV)/.installed
+
+TOOLS            := .tools
+SAM_VENV         := $(TOOLS)/sam
+SAM_STAMP        := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
+SAM              := $(SAM_VENV)/bin/sam
+CFN_LINT         := $(SAM_VENV)/bin/cfn-lint
+CHECKOV_VENV     := $(TOOLS)/checkov
+CHECKOV_STAMP    := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+CHECKOV          := $(CHECKOV_VENV)/bin/checkov
+
+TEMPLATE         := template.yaml
+# Only the folders that exist: a fresh clone has no empty ones.
+PY_PATHS         := $(wildcard src tests bench)
+
+DEMO_BLOCKED     := events/health/open-issue.json
+DEMO_HEALTHY     := events/health/healthy.json
+DEMO_REGIONS     := us-east-1,global
+
+export SAM_CLI_TELEMETRY := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# `sam build` looks for `python3.13` on PATH: put the interpreter that find-python found first.
+WITH_PYTHON_ON_PATH = PATH="$$(dirname "$$($(FIND_PYTHON))"):$$PATH"
+
+.PHONY: help venv tools demo test lint typecheck unit sam-validate sam-build checkov bench fmt \
+        deploy clean distclean
+
+# --- Help -------------------------------------------------------------------------------------
+help: ## List the targets
+	@echo "health-gate: make TARGET"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+# --- Environments -----------------------------------------------------------------------------
+venv: $(VENV_STAMP) ## Create .venv (Python 3.13) with the project and its dev tools
+
+$(VENV_STAMP): pyproject.toml
+	@py="$$($(FIND_PYTHON))"; \
+	 if [[ ! -x $(VENV_BIN)/python ]]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+tools: $(SAM_STAMP) $(CHECKOV_STAMP) ## Build the SAM CLI and checkov virtualenvs under .tools/
+
+$(SAM_STAMP):
+	@rm -rf $(SAM_VENV)
+	@py="$$($(FIND_PYTHON))"; echo "Installing aws-sam-cli $(SAM_CLI_VERSION) into $(SAM_VENV)"; \
+	 "$$py" -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet 'aws-sam-cli==$(SAM_CLI_VERSION)'
+	@touch $@
+
+$(CHECKOV_STAMP):
+	@rm -rf $(CHECKOV_VENV)
+	@py="$$($(FIND_PYTHON))"; echo "Installing checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV)"; \
+	 "$$py" -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	@touch $@
+
+# --- Demo -------------------------------------------------------------------------------------
+# The CLI exits 0 healthy, 1 blocked, 2 error: each run must exit with the code it demonstrates.
+demo: venv ## Run the gate offline on recorded AWS Health data: one blocked, one healthy verdict
+	@echo
+	@echo "== 1/2: an open EC2 issue in us-east-1 blocks the deployment ($(DEMO_BLOCKED), exit 1 expected)"
+	@tools/expect-exit 1 $(VENV_BIN)/health-gate check --events-file $(DEMO_BLOCKED) --regions $(DEMO_REGIONS)
+	@echo
+	@echo "== 2/2: nothing open in us-east-1 or global lets the deployment through ($(DEMO_HEALTHY), exit 0 expected)"
+	@tools/expect-exit 0 $(VENV_BIN)/health-gate check --events-file $(DEMO_HEALTHY) --regions $(DEMO_REGIONS)
+
+# --- Checks -----------------------------------------------------------------------------------
+test: lint typecheck unit sam-validate sam-build checkov ## Run every check (what CI runs)
+	@echo "make test: all checks passed"
+
+lint: venv ## ruff check and ruff format --check
+	$(VENV_BIN)/ruff check $(PY_PATHS)
+	$(VENV_BIN)/ruff format --check $(PY_PATHS)
+
+typecheck: venv ## mypy (configured in pyproject.toml)
+	$(VENV_BIN)/mypy
+
+unit: venv ## pytest: all tests
+	$(VENV_BIN)/pytest
+
+sam-validate: $(SAM_STAMP) ## sam validate --lint and cfn-lint on the template
+	$(SAM) validate --lint --template $(TEMPLATE)
+	$(CFN_LINT) $(TEMPLATE)
+
+sam-build: $(SAM_STAMP) ## sam build (fetches src/requirements.txt from the package index)
+	$(WITH_PYTHON_ON_PATH) $(SAM) build --template $(TEMPLATE)
+
+checkov: $(CHECKOV_STAMP) ## checkov on the template (offline; skips are justified in the template)
+	$(CHECKOV) --file $(TEMPLATE) --framework cloudformation --skip-download --compact --quiet
+
+bench: venv ## Run the benchmarks (bench/run.py)
+	$(VENV_BIN)/python bench/run.py
+
+fmt: venv ## Format and auto-fix with ruff
+	$(VENV_BIN)/ruff format $(PY_PATHS)
+	$(VENV_BIN)/ruff check --fix $(PY_PATHS)
+
+# --- Deploy -----------------------------------------------------------------------------------
+deploy: $(SAM_STAMP) ## sam build && sam deploy --guided (needs AWS credentials)
+	$(WITH_PYTHON_ON_PATH) $(SAM) build --template $(TEMPLATE)
+	$(SAM) deploy --guided
+
+# --- Cleaning ---------------------------------------------------------------------------------
+clean: ## Remove build output and caches (keeps .venv and .tools)
+	rm -rf .aws-sam build dist .pytest_cache .mypy_cache .ruff_cache src/*.egg-info
+	find . \( -path ./.git -o -path ./$(VENV) -o -path ./$(TOOLS) \) -prune \
+		-o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean ## Also remove .venv and .tools
+	rm -rf $(VENV) $(TOOLS)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from health_gate.core.errors import HealthUnavailable
+from health_gate.core.models import HealthEvent
+from health_gate.core.ports import HealthSource
+from health_gate.core.query import HealthQuery
 
-__all__ = ["REPORT_RESERVE_SECONDS", "budget_seconds", "run_within"]
+__all__ = ["REPORT_RESERVE_SECONDS", "BoundedHealthSource", "budget_seconds", "run_within"]
 
 T = TypeVar("T")
 
@@ -29,19 +33,47 @@ def run_within(seconds: float, work: Callable[[], T], what: str) -> T:
     botocore's timeouts and retries are per request; only a wall-clock bound guarantees the
     report goes out before Lambda stops the function.
     """
-    box: dict[str, object] = {}
+    results: list[T] = []
+    errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            box["result"] = work()
+            results.append(work())
         except BaseException as err:  # handed to the caller's thread below
-            box["error"] = err
+            errors.append(err)
 
     worker = threading.Thread(target=target, name="health-check", daemon=True)
     worker.start()
-    worker.join(seconds)
+    worker.join(max(0.0, seconds))
     if worker.is_alive():
         raise HealthUnavailable(f"{what} did not answer within {seconds:.1f} s")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["result"]  # type: ignore[return-value]
+    if errors:
+        raise errors[0]
+    return results[0]
+
+
+class BoundedHealthSource:
+    """A HealthSource whose every query must finish by one monotonic deadline.
+
+    Wrapping the source (rather than the whole check) lets `evaluate` apply onHealthApiError
+    to a timeout like to any other unavailability.
+    """
+
+    def __init__(
+        self,
+        inner: HealthSource,
+        seconds: float,
+        what: str = "AWS Health",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._clock = clock
+        self._deadline = clock() + seconds
+        self._seconds = seconds
+        self._what = what
+
+    def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
+        remaining = self._deadline - self._clock()
+        if remaining <= 0:
+            raise HealthUnavailable(f"{self._what} did not answer within {self._seconds:.1f} s")
+        return run_within(remaining, lambda: self._inner.events(query), self._what)

@@ -18,7 +18,7 @@ from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision, Verdict
 from health_gate.core.outcome import Fail, JobOutcome, outcome_for, outcome_for_error
 from health_gate.handlers import wiring
-from health_gate.handlers.deadline import budget_seconds, run_within
+from health_gate.handlers.deadline import BoundedHealthSource, budget_seconds
 from health_gate.handlers.observability import logger, metrics
 
 __all__ = ["handler"]
@@ -36,14 +36,11 @@ _VERDICT_METRICS = {
 
 def _check(job: CodePipelineJobEvent, context: LambdaContext) -> Decision:
     settings = load_settings(job.user_parameters, wiring.environ())
-    source = wiring.health_source(settings)
+    budget = budget_seconds(context.get_remaining_time_in_millis())
+    source = BoundedHealthSource(wiring.health_source(settings), budget)
     started = time.perf_counter()
     try:
-        return run_within(
-            budget_seconds(context.get_remaining_time_in_millis()),
-            lambda: evaluate(source, settings, wiring.now()),
-            "AWS Health",
-        )
+        return evaluate(source, settings, wiring.now())
     finally:
         elapsed_ms = (time.perf_counter() - started) * 1000
         metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)

@@ -33,13 +33,13 @@ __all__ = [
 ]
 
 HEALTH_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=3,
     read_timeout=10,
     user_agent_extra=f"health-gate/{__version__}",
 )
 CODEPIPELINE_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 4},
+    retries={"mode": "standard", "total_max_attempts": 4},
     connect_timeout=2,
     read_timeout=5,
     user_agent_extra=f"health-gate/{__version__}",

@@ -1,0 +1,126 @@
+"""One run of one pipeline action, as ListActionExecutions reports it, and how to recognise
+a run of this project's gate that failed because AWS Health blocked the deployment.
+
+Where CodePipeline puts a job worker's `PutJobFailureResult` in ListActionExecutions is only
+partly documented: `output.executionResult` has `externalExecutionId`,
+`externalExecutionSummary` and `errorDetails{code, message}`. The action-level state-change
+event carries the same three (`external-execution-id`, `external-execution-summary`,
+`error-code`). The marker in `externalExecutionId` is the proof (only the gate's job can
+write it for the gate's action); the message is checked wherever it appears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from health_gate.core.models import parse_time
+from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX
+
+__all__ = ["ActionAttempt", "GateFunction", "is_blocked_failure"]
+
+FAILED = "Failed"
+LAMBDA_PROVIDER = "Lambda"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class ActionAttempt:
+    """One run of an action; a stage retry adds a new run with a new `attempt_id`."""
+
+    execution_id: str
+    attempt_id: str
+    stage: str
+    action: str
+    status: str
+    started: datetime | None = None
+    provider: str = ""
+    function_name: str = ""
+    user_parameters: str | None = None
+    external_id: str | None = None
+    summary: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> ActionAttempt:
+        """Build from an `ActionExecutionDetail`; resolved configuration wins over declared."""
+        given = _mapping(raw.get("input"))
+        declared = _mapping(given.get("configuration"))
+        config = {**declared, **_mapping(given.get("resolvedConfiguration"))}
+        result = _mapping(_mapping(raw.get("output")).get("executionResult"))
+        error = _mapping(result.get("errorDetails"))
+        try:
+            started = parse_time(raw.get("startTime"))
+        except ValueError:
+            started = None
+        return cls(
+            execution_id=str(raw.get("pipelineExecutionId", "")),
+            attempt_id=str(raw.get("actionExecutionId", "")),
+            stage=str(raw.get("stageName", "")),
+            action=str(raw.get("actionName", "")),
+            status=str(raw.get("status", "")),
+            started=started,
+            provider=str(_mapping(given.get("actionTypeId")).get("provider", "")),
+            function_name=str(config.get("FunctionName", "")),
+            user_parameters=_text(config.get("UserParameters")),
+            external_id=_text(result.get("externalExecutionId")),
+            summary=_text(result.get("externalExecutionSummary")),
+            error_code=_text(error.get("code")),
+            error_message=_text(error.get("message")),
+        )
+
+    @property
+    def message(self) -> str:
+        """The failure message, wherever CodePipeline put it."""
+        return self.summary or self.error_message or ""
+
+
+def _name_and_prefix(function: str) -> tuple[str, str | None]:
+    """("name", "arn:…:function:name") for an ARN, ("name", None) for a plain or partial name."""
+    parts = function.split(":")
+    if function.startswith("arn:") and len(parts) >= 7 and parts[5] == "function":
+        return parts[6], ":".join(parts[:7])
+    if len(parts) >= 3 and parts[1] == "function":  # "123456789012:function:name[:alias]"
+        return parts[2], None
+    return parts[0], None  # "name" or "name:alias"
+
+
+@dataclass(frozen=True)
+class GateFunction:
+    """This deployment's gate Lambda function: an action invokes it when its FunctionName
+    names it (a plain name, a name with a qualifier, or its ARN)."""
+
+    name: str
+    arn: str | None = None
+
+    def invoked_by(self, attempt: ActionAttempt) -> bool:
+        if attempt.provider and attempt.provider != LAMBDA_PROVIDER:
+            return False
+        name, prefix = _name_and_prefix(attempt.function_name.strip())
+        if name != self.name:
+            return False
+        if prefix is None or self.arn is None:
+            return True
+        return prefix == _name_and_prefix(self.arn)[1]
+
+
+def is_blocked_failure(attempt: ActionAttempt, gate: GateFunction) -> bool:
+    """The gate's own run failed it as blocked: marker, failure type and message all agree."""
+    if attempt.status != FAILED or not gate.invoked_by(attempt):
+        return False
+    if attempt.external_id != BLOCKED_MARKER:
+        return False
+    if attempt.error_code not in (None, "JobFailed"):
+        return False
+    messages = [text for text in (attempt.summary, attempt.error_message) if text]
+    return not messages or any(text.startswith(BLOCKED_PREFIX) for text in messages)

@@ -1,0 +1,163 @@
+"""What the team is told about a blocked deployment, rendered for AWS Chatbot (custom
+notification schema) and for a plain Slack incoming webhook."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from health_gate.core.blocked import BlockedExecution, IncidentRef
+from health_gate.core.errors import GateError
+from health_gate.core.outcome import clip
+
+__all__ = [
+    "Notification",
+    "NotificationFailed",
+    "blocked_notice",
+    "chatbot_message",
+    "health_link",
+    "resumed_notice",
+    "slack_message",
+    "stale_notice",
+]
+
+MAX_TITLE = 250  # conservative: Chatbot truncates long titles
+MAX_DESCRIPTION = 8000
+MAX_SLACK_TEXT = 3900  # Slack advises keeping `text` under 4,000 characters
+HEALTH_EVENT_URL = (
+    "https://health.aws.amazon.com/health/home#/account/event-log?eventID={arn}&eventTab=details"
+)
+EXECUTION_URL = (
+    "https://{region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{pipeline}"
+    "/executions/{execution}/timeline?region={region}"
+)
+
+
+class NotificationFailed(GateError):
+    """A notification could not be delivered; the retrier's own work is unaffected."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message about one blocked stage; `thread_id` keeps its story in one Slack thread."""
+
+    event_type: str  # HealthGateBlocked | HealthGateResumed | HealthGateStale
+    title: str
+    description: str
+    next_steps: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    thread_id: str = ""
+    related: tuple[str, ...] = ()
+    context: dict[str, str] = field(default_factory=dict)
+
+
+def health_link(incident: IncidentRef) -> str:
+    return HEALTH_EVENT_URL.format(arn=incident.arn)
+
+
+def _incident_lines(incidents: Sequence[IncidentRef]) -> str:
+    if not incidents:
+        return "• (the gate's message named no events; see the stage's failure details)"
+    lines = []
+    for incident in incidents:
+        what = " ".join(p for p in (incident.service, incident.event_type_code) if p) or "event"
+        where = f" in {incident.region}" if incident.region else ""
+        lines.append(f"• {what}{where}: {health_link(incident)}")
+    return "\n".join(lines)
+
+
+def _base(record: BlockedExecution, region: str) -> dict[str, Any]:
+    url = EXECUTION_URL.format(
+        region=region, pipeline=record.pipeline, execution=record.execution_id
+    )
+    services = sorted({i.service for i in record.incidents if i.service})
+    return {
+        "keywords": (record.pipeline, record.stage, *services),
+        "thread_id": f"health-gate/{record.pipeline}/{record.stage}/{record.execution_id}",
+        "related": tuple(i.arn for i in record.incidents),
+        "context": {
+            "pipeline": record.pipeline,
+            "stage": record.stage,
+            "executionId": record.execution_id,
+            "executionUrl": url,
+        },
+    }
+
+
+def _where(record: BlockedExecution) -> str:
+    return f"*{record.pipeline}* › *{record.stage}* (execution `{record.execution_id}`)"
+
+
+def blocked_notice(record: BlockedExecution, region: str, sweep_minutes: int) -> Notification:
+    return Notification(
+        event_type="HealthGateBlocked",
+        title=f":no_entry: Deployment blocked by AWS Health: {record.pipeline} / {record.stage}",
+        description=(
+            f"The health gate stopped {_where(record)} because AWS Health shows open "
+            f"incidents:\n{_incident_lines(record.incidents)}"
+        ),
+        next_steps=(
+            "The stage is retried automatically once AWS Health shows these incidents "
+            f"resolved (checked on every Health event and every {sweep_minutes} minutes).",
+            "To deploy anyway, retry the stage by hand in the CodePipeline console.",
+        ),
+        **_base(record, region),
+    )
+
+
+def resumed_notice(record: BlockedExecution, region: str) -> Notification:
+    base = _base(record, region)
+    return Notification(
+        event_type="HealthGateResumed",
+        title=f":arrow_forward: Deployment resumed: {record.pipeline} / {record.stage}",
+        description=(
+            f"AWS Health no longer shows incidents that block {_where(record)}. "
+            "The stage's failed actions are running again. It was blocked by:\n"
+            f"{_incident_lines(record.incidents)}"
+        ),
+        next_steps=(f"Follow the execution: {base['context']['executionUrl']}",),
+        **base,
+    )
+
+
+def stale_notice(record: BlockedExecution, region: str, reason: str) -> Notification:
+    return Notification(
+        event_type="HealthGateStale",
+        title=f":warning: Blocked deployment not retried: {record.pipeline} / {record.stage}",
+        description=f"The retrier dropped {_where(record)}: {reason}.",
+        next_steps=(
+            "Nothing is retried automatically for this execution. If it still needs to "
+            "deploy, start or retry it in the CodePipeline console.",
+        ),
+        **_base(record, region),
+    )
+
+
+def chatbot_message(notice: Notification) -> dict[str, Any]:
+    """AWS Chatbot's custom notification schema (version 1.0, source custom)."""
+    return {
+        "version": "1.0",
+        "source": "custom",
+        "content": {
+            "textType": "client-markdown",
+            "title": clip(notice.title, MAX_TITLE),
+            "description": clip(notice.description, MAX_DESCRIPTION),
+            "nextSteps": list(notice.next_steps),
+            "keywords": list(notice.keywords),
+        },
+        "metadata": {
+            "threadId": notice.thread_id,
+            "summary": clip(notice.title, MAX_TITLE),
+            "eventType": notice.event_type,
+            "relatedResources": list(notice.related),
+            "additionalContext": dict(notice.context),
+        },
+    }
+
+
+def slack_message(notice: Notification) -> dict[str, Any]:
+    """A Slack incoming-webhook payload: one mrkdwn `text`, no app needed."""
+    steps = "\n".join(f"→ {step}" for step in notice.next_steps)
+    text = f"*{notice.title}*\n{notice.description}" + (f"\n{steps}" if steps else "")
+    return {"text": clip(text, MAX_SLACK_TEXT), "mrkdwn": True}

@@ -1,0 +1,44 @@
+"""What can come of registering a blocked execution and of retrying its stage.
+
+The adapters turn CodePipeline and DynamoDB answers into these values, so the retrier's rules
+(delete a stale record, keep a busy one) are written once, in the core.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from health_gate.core.errors import GateError
+
+__all__ = ["PipelineMissing", "Registration", "RetryKind", "RetryResult"]
+
+
+class PipelineMissing(GateError):
+    """The pipeline or its execution no longer exists; nothing of it can be retried."""
+
+
+class Registration(enum.Enum):
+    """How a conditional write of a blocked execution ended."""
+
+    NEW = "new"  # nothing was recorded for the stage
+    REPLACED = "replaced"  # an older execution (or an older run of this one) was recorded
+    DUPLICATE = "duplicate"  # exactly this blocked run is already recorded
+    OUTDATED = "outdated"  # a newer execution of the stage is already recorded
+
+
+class RetryKind(enum.Enum):
+    """What RetryStageExecution did."""
+
+    RETRIED = "retried"  # the stage runs again: delete the record
+    STALE = "stale"  # the stage can never be retried from this record: delete it
+    BUSY = "busy"  # try again on the next sweep: keep the record
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """The outcome of one RetryStageExecution call, with the API's error code if any."""
+
+    kind: RetryKind
+    code: str = ""
+    message: str = ""

@@ -1,0 +1,156 @@
+"""Lambda entry point of the retrier: SNS messages from GateEventsTopic, or the schedule.
+
+A stage-failed message registers a verified block; a Health message or the schedule sweeps
+the records. A malformed message is logged and dropped; any other failure is logged, the
+rest of the batch still runs, and the invocation then fails so Lambda retries it (every
+write is conditional, so a retry repeats nothing) and finally keeps it in the DLQ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import SNSEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from health_gate.config import load_settings
+from health_gate.core.errors import GateError
+from health_gate.core.evaluation import evaluate
+from health_gate.core.models import Decision
+from health_gate.core.pipeline_messages import (
+    HealthNews,
+    Ignored,
+    PipelineMessage,
+    ScheduledSweep,
+    StageFailed,
+    Unrecognised,
+    parse_event,
+    parse_message,
+)
+from health_gate.core.retrier import Retrier, Step, register_failure, sweep
+from health_gate.core.settings import GateSettings
+from health_gate.handlers import wiring
+from health_gate.handlers.observability import logger, metrics
+
+__all__ = ["RetrierFailed", "handler"]
+
+_STEPS = {  # action -> (log message, log level, metric)
+    "new": ("blocked execution registered", "info", "BlockedRegistered"),
+    "replaced": ("blocked execution registered over an older one", "info", "BlockedRegistered"),
+    "duplicate": ("blocked execution already registered", "info", None),
+    "outdated": ("newer execution already registered; message ignored", "info", None),
+    "not-blocked": ("stage failure is not a gate block; ignored", "info", None),
+    "pipeline-missing": ("pipeline or execution not found; ignored", "warning", None),
+    "kept": ("blocked execution kept", "info", None),
+    "claimed-elsewhere": ("record claimed by another invocation", "info", None),
+    "retried": ("stage retried", "info", "StagesRetried"),
+    "stale": ("stale record removed", "warning", "RecordsStale"),
+    "busy": ("stage busy; record kept for the next sweep", "info", None),
+    "record-replaced": ("record replaced during the retry", "info", None),
+    "notified": ("notification sent", "info", None),
+    "notify-failed": ("notification failed", "warning", "NotificationFailures"),
+    "error": ("retry attempt failed; record kept", "error", "RetrierErrors"),
+}
+
+
+class RetrierFailed(Exception):
+    """Part of the batch failed; raised after the rest ran, so Lambda retries the event."""
+
+
+def _messages(event: dict[str, Any]) -> Iterator[tuple[str, PipelineMessage]]:
+    if "Records" not in event:  # EventBridge Scheduler / rule invoking the function directly
+        yield str(event.get("id", "direct")), parse_event(event)
+        return
+    for index, record in enumerate(SNSEvent(event).records):
+        try:
+            sns = record.sns
+            yield sns.message_id, parse_message(sns.message)
+        except (KeyError, TypeError, AttributeError):
+            yield f"record-{index}", Unrecognised("not an SNS record")
+
+
+def _log(step: Step) -> None:
+    message, level, metric = _STEPS.get(step.action, ("retrier step", "info", None))
+    extra = {
+        "step": step.action,
+        "pipeline": step.pipeline,
+        "stage": step.stage,
+        "execution_id": step.execution_id,
+        "reason": step.reason,
+    }
+    getattr(logger, level)(message, extra=extra)
+    if metric:
+        metrics.add_metric(metric, MetricUnit.Count, 1)
+
+
+def _load(user_parameters: str) -> GateSettings:
+    return load_settings(user_parameters, wiring.environ())
+
+
+def _judge(settings: GateSettings) -> Decision:
+    return evaluate(wiring.health_source(settings), settings, wiring.now())
+
+
+def _handle(retrier: Retrier, message_id: str, message: PipelineMessage) -> bool:
+    """True when the message asks for a sweep."""
+    logger.set_correlation_id(message_id)
+    if isinstance(message, StageFailed):
+        logger.info(
+            "stage failure received",
+            extra={"pipeline": message.pipeline, "stage": message.stage, "shape": message.shape},
+        )
+        for step in register_failure(retrier, message, wiring.now()):
+            _log(step)
+        return False
+    if isinstance(message, HealthNews):
+        logger.info(
+            "health event received; sweeping",
+            extra={"event_arn": message.event_arn, "status": message.status},
+        )
+        return True
+    if isinstance(message, ScheduledSweep):
+        logger.info("scheduled sweep")
+        return True
+    if isinstance(message, Ignored):
+        logger.info("message ignored", extra={"reason": message.reason})
+        return False
+    metrics.add_metric("MessagesDropped", MetricUnit.Count, 1)
+    logger.warning("message dropped", extra={"reason": message.reason})
+    return False
+
+
+def _log_failure(work: str, err: Exception) -> None:
+    """Called inside `except`: a GateError is explained, anything else is a bug (traceback)."""
+    metrics.add_metric("RetrierErrors", MetricUnit.Count, 1)
+    if isinstance(err, GateError):
+        extra = {"work": work, "failure_type": err.failure_type, "reason": str(err)}
+        logger.error("retrier work failed", extra=extra)
+    else:
+        logger.exception("retrier work crashed", extra={"work": work})
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    retrier = wiring.retrier()
+    messages = list(_messages(event))
+    failed = 0
+    sweep_wanted = False
+    for message_id, message in messages:
+        try:
+            sweep_wanted = _handle(retrier, message_id, message) or sweep_wanted
+        except Exception as err:  # one message never stops the others
+            failed += 1
+            _log_failure("message", err)
+    if sweep_wanted:
+        try:
+            for step in sweep(retrier, _load, _judge, wiring.now()):
+                _log(step)
+        except Exception as err:  # the records stay; the schedule sweeps again
+            failed += 1
+            _log_failure("sweep", err)
+    if failed:
+        raise RetrierFailed(f"{failed} part(s) of the event failed; see the log")
+    return {"messages": len(messages), "swept": int(sweep_wanted)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -15,21 +15,48 @@ from health_gate import __version__
 from health_gate.adapters.codepipeline import CodePipelineJobReporter
 from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
+from health_gate.adapters.notifier import (
+    ChatbotNotifier,
+    FanOutNotifier,
+    SecretWebhookUrl,
+    SlackWebhookNotifier,
+)
+from health_gate.adapters.pipelines import CodePipelineControl
+from health_gate.adapters.registry import DynamoBlockRegistry
+from health_gate.core.action_attempts import GateFunction
 from health_gate.core.errors import ConfigurationError
-from health_gate.core.ports import HealthSource, JobReporter
+from health_gate.core.ports import (
+    BlockRegistry,
+    HealthSource,
+    JobReporter,
+    Notifier,
+    PipelineControl,
+)
+from health_gate.core.retrier import Retrier
 from health_gate.core.settings import GateSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_health import HealthClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_ssm import SSMClient
 
 __all__ = [
+    "block_registry",
     "environ",
+    "gate_function",
     "health_source",
     "home_region",
     "job_reporter",
+    "notifier",
     "now",
+    "pipeline_control",
     "reset",
+    "reset_retrier",
+    "retrier",
+    "sweep_minutes",
 ]
 
 HEALTH_CONFIG = Config(
@@ -104,3 +131,107 @@ def health_source(settings: GateSettings) -> HealthSource:
 
 def job_reporter() -> JobReporter:
     return CodePipelineJobReporter(_codepipeline_client())
+
+
+# --- Retrier ---------------------------------------------------------------------------------
+# Built only by the retrier's handler; the gate never calls these.
+TABLE_ENV = "BLOCKED_EXECUTIONS_TABLE"
+GATE_FUNCTION_ENV = "HEALTH_GATE_FUNCTION_NAME"
+GATE_FUNCTION_ARN_ENV = "HEALTH_GATE_FUNCTION_ARN"
+NOTIFICATIONS_TOPIC_ENV = "NOTIFICATIONS_TOPIC_ARN"
+SLACK_WEBHOOK_ENV = "SLACK_WEBHOOK_SECRET"
+SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
+RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"
+RETRIER_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 4},
+    connect_timeout=2,
+    read_timeout=5,
+    user_agent_extra=f"health-gate/{__version__}",
+)
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"The retrier needs environment variable {name}; it is unset.")
+    return value
+
+
+def _whole_number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    try:
+        value = int(text) if text else default
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigurationError(f"Environment variable {name} must be a whole number >= 1.")
+    return value
+
+
+@cache
+def _dynamodb_client() -> DynamoDBClient:
+    return _session().client("dynamodb", region_name=home_region(), config=RETRIER_CONFIG)
+
+
+@cache
+def _sns_client() -> SNSClient:
+    return _session().client("sns", region_name=home_region(), config=RETRIER_CONFIG)
+
+
+@cache
+def _secrets_client() -> SecretsManagerClient:
+    return _session().client("secretsmanager", region_name=home_region(), config=RETRIER_CONFIG)
+
+
+@cache
+def _ssm_client() -> SSMClient:
+    return _session().client("ssm", region_name=home_region(), config=RETRIER_CONFIG)
+
+
+def gate_function() -> GateFunction:
+    arn = os.environ.get(GATE_FUNCTION_ARN_ENV, "").strip() or None
+    return GateFunction(_required(GATE_FUNCTION_ENV), arn)
+
+
+def sweep_minutes() -> int:
+    return _whole_number(SWEEP_MINUTES_ENV, 5)
+
+
+def block_registry() -> BlockRegistry:
+    ttl = timedelta(days=_whole_number(RECORD_TTL_DAYS_ENV, 14))
+    return DynamoBlockRegistry(_dynamodb_client(), _required(TABLE_ENV), ttl)
+
+
+def pipeline_control() -> PipelineControl:
+    return CodePipelineControl(_codepipeline_client())
+
+
+def notifier() -> Notifier:
+    """Chatbot (SNS topic) and/or a Slack webhook; with neither configured, nobody is told."""
+    notifiers: list[Notifier] = []
+    topic = os.environ.get(NOTIFICATIONS_TOPIC_ENV, "").strip()
+    if topic:
+        notifiers.append(ChatbotNotifier(_sns_client(), topic))
+    webhook = os.environ.get(SLACK_WEBHOOK_ENV, "").strip()
+    if webhook:
+        url = SecretWebhookUrl(webhook, _secrets_client, _ssm_client)
+        notifiers.append(SlackWebhookNotifier(url))
+    return FanOutNotifier(notifiers)
+
+
+@cache
+def retrier() -> Retrier:
+    return Retrier(
+        gate=gate_function(),
+        pipelines=pipeline_control(),
+        registry=block_registry(),
+        notifier=notifier(),
+        region=home_region(),
+        sweep_minutes=sweep_minutes(),
+    )
+
+
+def reset_retrier() -> None:
+    """`reset()` for the retrier's own caches (tests call both)."""
+    for cached in (_dynamodb_client, _sns_client, _secrets_client, _ssm_client, retrier):
+        cached.cache_clear()

@@ -261,6 +261,28 @@ def test_account_ids_without_organization_are_refused(organization: bool | None)
     assert '"organization": true' in message
 
 
+def test_wait_mode_has_its_documented_defaults() -> None:
+    settings = load({"mode": "wait"})
+    assert (settings.mode, settings.max_wait_minutes, settings.poll_interval_seconds) == (
+        "wait",
+        60,
+        30,
+    )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "seconds"), [(1, 10), (1440, 300), (90, 45)], ids=["low", "high", "mid"]
+)
+def test_wait_keys_accept_their_whole_range_in_wait_mode(minutes: int, seconds: int) -> None:
+    settings = load({"mode": "wait", "maxWaitMinutes": minutes, "pollIntervalSeconds": seconds})
+    assert (settings.max_wait_minutes, settings.poll_interval_seconds) == (minutes, seconds)
+
+
+def test_wait_keys_are_allowed_when_the_deployed_default_mode_is_wait() -> None:
+    settings = load({"maxWaitMinutes": 15}, {"HEALTH_GATE_MODE": "wait"})
+    assert (settings.mode, settings.max_wait_minutes) == ("wait", 15)
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [("maxWaitMinutes", 30), ("pollIntervalSeconds", 60)],
@@ -438,6 +460,7 @@ def test_every_key_has_an_environment_variable() -> None:
         {"regions": ["us-east-1"], "services": ["EC2"], "onHealthApiError": "pass"},
         {"organization": True, "accountIds": ["123456789012"], "eventStatusCodes": ["upcoming"]},
         {"ignoreEventTypeCodes": ["AWS_B", "AWS_A"], "eventTypeCategories": ["scheduledChange"]},
+        {"mode": "wait", "maxWaitMinutes": 120, "pollIntervalSeconds": 15},
     ],
 )
 def test_settings_round_trip_through_user_parameters(params: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 
 from health_gate.adapters.health import SUBSCRIPTION_MESSAGE, Boto3HealthSource
@@ -363,12 +363,21 @@ def test_a_rejected_organization_query_explains_how_to_enable_the_view(stubbed: 
         stubbed.source.events(query)
 
 
-def test_connection_errors_fall_over_too() -> None:
-    # Given an active endpoint that cannot be reached at all (no stub: the call fails first)
+@pytest.mark.parametrize(
+    "error",
+    [
+        EndpointConnectionError(endpoint_url="https://health.us-east-1.amazonaws.com"),
+        ConnectTimeoutError(endpoint_url="https://health.us-east-1.amazonaws.com"),
+        ReadTimeoutError(endpoint_url="https://health.us-east-1.amazonaws.com"),
+    ],
+    ids=["refused", "connect timeout", "read timeout"],
+)
+def test_connection_errors_and_timeouts_fall_over_too(error: Exception) -> None:
+    # Given an active endpoint that cannot be reached or does not answer in time
     active, passive = health_client("us-east-1"), health_client("us-east-2")
 
     def unreachable(**_: Any) -> None:
-        raise EndpointConnectionError(endpoint_url="https://health.us-east-1.amazonaws.com")
+        raise error
 
     active.meta.events.register("before-call.health.DescribeEvents", unreachable)
     with Stubber(passive) as passive_stub:

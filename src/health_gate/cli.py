@@ -14,7 +14,7 @@ from health_gate.core.errors import GateError
 from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.ports import HealthSource
-from health_gate.core.settings import GateSettings
+from health_gate.core.settings import SOURCES, GateSettings
 
 __all__ = ["main"]
 
@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--events-file", type=Path, help="evaluate a recorded DescribeEvents response offline"
     )
+    check.add_argument(
+        "--source", choices=SOURCES, help="health-api (default), public-dashboard or auto"
+    )
+    check.add_argument(
+        "--wait", action="store_true", help="poll until healthy: exit 1 only when the wait ran out"
+    )
+    check.add_argument("--max-wait-minutes", type=int, help="with --wait: 1 to 1440 (default 60)")
+    check.add_argument(
+        "--poll-interval-seconds", type=int, help="with --wait: 10 to 300 (default 30)"
+    )
     check.add_argument("--json", action="store_true", help="print the verdict as JSON")
     return parser
 
@@ -58,6 +68,10 @@ def _user_parameters(args: argparse.Namespace) -> str:
         "regions": args.regions,
         "services": args.services,
         "eventTypeCategories": args.categories,
+        "source": args.source,
+        "mode": "wait" if args.wait else None,
+        "maxWaitMinutes": args.max_wait_minutes,
+        "pollIntervalSeconds": args.poll_interval_seconds,
     }
     params.update({key: value for key, value in flags.items() if value is not None})
     if args.organization:
@@ -117,21 +131,34 @@ def _print_table(decision: Decision, out: TextIO) -> None:
         print(f"Note: {decision.source_note}", file=out)
 
 
-def _check(args: argparse.Namespace, out: TextIO) -> int:
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from health_gate.handlers import wiring
 
     settings = load_settings(_user_parameters(args), wiring.environ())
-    decision = evaluate(_source(args, settings), settings, wiring.now())
+    source = _source(args, settings)
+    waited: int | None = None
+    if settings.mode == "wait":
+        from health_gate.cli_wait import watch
+
+        decision, waited = watch(source, settings, err if args.json else out)
+    else:
+        decision = evaluate(source, settings, wiring.now())
     if args.json:
-        body = {
+        body: dict[str, Any] = {
             "verdict": decision.verdict.value,
             "regions": list(decision.regions),
             "blocking": [_event_json(e) for e in decision.blocking],
             "warning": decision.warning,
         }
+        if decision.source_note:
+            body["sourceNote"] = decision.source_note
+        if waited is not None:
+            body["waitedSeconds"] = waited
         print(json.dumps(body, indent=2), file=out)
     else:
         _print_table(decision, out)
+        if waited:
+            print(f"Waited {waited // 60} min {waited % 60} s.", file=out)
     return EXIT_BLOCKED if decision.blocked else EXIT_HEALTHY
 
 
@@ -140,9 +167,12 @@ def main(
 ) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _check(args, out)
+        return _check(args, out, err)
     except GateError as error:
         print(f"health-gate: {error}", file=err)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("health-gate: interrupted", file=err)
         return EXIT_ERROR
     except Exception as error:  # a CI step must get exit 2, not a traceback's exit 1 (= blocked)
         print(f"health-gate: unexpected error: {error!r}", file=err)

@@ -8,7 +8,16 @@ from datetime import datetime
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.settings import GateSettings
 
-__all__ = ["blocks", "decide", "unknown"]
+__all__ = ["MULTIPLE_SERVICES", "blocks", "decide", "unknown"]
+
+# AWS Health's service code for an event that spans services (the public feed's
+# "multipleservices"). It names no service, so it matches every service filter.
+MULTIPLE_SERVICES = "MULTIPLE_SERVICES"
+
+
+def _service_matches(event: HealthEvent, settings: GateSettings) -> bool:
+    service = event.service.upper()
+    return not settings.services or service == MULTIPLE_SERVICES or service in settings.services
 
 
 def blocks(event: HealthEvent, settings: GateSettings) -> bool:
@@ -17,7 +26,7 @@ def blocks(event: HealthEvent, settings: GateSettings) -> bool:
         event.status in settings.event_status_codes
         and event.category in settings.event_type_categories
         and event.region in settings.regions
-        and (not settings.services or event.service.upper() in settings.services)
+        and _service_matches(event, settings)
         and event.event_type_code not in settings.ignore_event_type_codes
     )
 

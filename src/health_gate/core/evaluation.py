@@ -11,7 +11,17 @@ from health_gate.core.ports import HealthSource
 from health_gate.core.query import plan_queries
 from health_gate.core.settings import GateSettings
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "note_of"]
+
+
+def note_of(source: HealthSource) -> str | None:
+    """What a source says about its own coverage (the public feed: public events only).
+
+    Optional on the port: a source that knows nothing to add has no `source_note`. Read after
+    querying, because a falling-back source only knows then which data it used.
+    """
+    note = getattr(source, "source_note", None)
+    return note if isinstance(note, str) else None
 
 
 def evaluate(
@@ -26,4 +36,4 @@ def evaluate(
         if settings.on_health_api_error != "pass":
             raise
         return unknown(settings, now, str(err))
-    return decide(events, settings, now, source_note)
+    return decide(events, settings, now, source_note or note_of(source))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from health_gate.core.errors import HealthUnavailable
+from health_gate.core.evaluation import note_of
 from health_gate.core.models import HealthEvent
 from health_gate.core.ports import HealthSource
 from health_gate.core.query import HealthQuery
@@ -71,6 +72,11 @@ class BoundedHealthSource:
         self._deadline = clock() + seconds
         self._seconds = seconds
         self._what = what
+
+    @property
+    def source_note(self) -> str | None:
+        """The wrapped source's note (e.g. the public feed's coverage), passed through."""
+        return note_of(self._inner)
 
     def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
         remaining = self._deadline - self._clock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -16,8 +17,12 @@ from health_gate.config import load_settings
 from health_gate.core.errors import GateError
 from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision, Verdict
-from health_gate.core.outcome import Fail, JobOutcome, outcome_for, outcome_for_error
-from health_gate.handlers import wiring
+from health_gate.core.outcome import Continue, Fail, JobOutcome, outcome_for, outcome_for_error
+from health_gate.core.ports import HealthSource
+from health_gate.core.settings import GateSettings
+from health_gate.core.wait_token import WaitState
+from health_gate.core.waiting import resume
+from health_gate.handlers import polling, wiring
 from health_gate.handlers.deadline import BoundedHealthSource, budget_seconds
 from health_gate.handlers.observability import logger, metrics
 
@@ -34,21 +39,63 @@ _VERDICT_METRICS = {
 }
 
 
-def _check(job: CodePipelineJobEvent, context: LambdaContext) -> Decision:
-    settings = load_settings(job.user_parameters, wiring.environ())
+def _check(
+    settings: GateSettings, source: HealthSource, context: LambdaContext, now: datetime
+) -> Decision:
     budget = budget_seconds(context.get_remaining_time_in_millis())
-    source = BoundedHealthSource(wiring.health_source(settings), budget)
+    bounded = BoundedHealthSource(source, budget)
     started = time.perf_counter()
     try:
-        return evaluate(source, settings, wiring.now())
+        return evaluate(bounded, settings, now)
     finally:
         elapsed_ms = (time.perf_counter() - started) * 1000
         metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)
 
 
+def _log_wait_check(decision: Decision, step: JobOutcome | WaitState) -> None:
+    extra: dict[str, Any] = {"verdict": decision.verdict.value, "blocking": len(decision.blocking)}
+    if isinstance(step, WaitState):
+        extra.update(first_blocked=step.first_blocked.isoformat(), attempt=step.attempt + 1)
+    logger.info("gate checked while waiting", extra=extra)
+
+
+def _wait(
+    job: CodePipelineJobEvent, settings: GateSettings, source: HealthSource, context: LambdaContext
+) -> tuple[Decision, JobOutcome]:
+    clock = polling.system_clock()
+    waiting = resume(job.data.continuation_token, clock.now())
+    result = polling.poll(
+        lambda now: _check(settings, source, context, now),
+        waiting,
+        settings,
+        clock,
+        remaining_seconds=lambda: context.get_remaining_time_in_millis() / 1000,
+        on_check=_log_wait_check,
+    )
+    if isinstance(result.outcome, Continue):
+        logger.info(
+            "gate still waiting",
+            extra={
+                "percent_complete": result.outcome.percent_complete,
+                "token_chars": len(result.outcome.continuation_token),
+                "checks": result.checks,
+            },
+        )
+    return result.decision, result.outcome
+
+
+def _decide(job: CodePipelineJobEvent, context: LambdaContext) -> tuple[Decision, JobOutcome]:
+    settings = load_settings(job.user_parameters, wiring.environ())
+    source = wiring.health_source(settings)
+    if settings.mode == "wait":
+        return _wait(job, settings, source, context)
+    decision = _check(settings, source, context, wiring.now())
+    return decision, outcome_for(decision)
+
+
 def _judge(job: CodePipelineJobEvent, context: LambdaContext) -> JobOutcome:
     try:
-        decision = _check(job, context)
+        decision, outcome = _decide(job, context)
     except GateError as err:
         metrics.add_metric("GateErrors", MetricUnit.Count, 1)
         logger.warning(
@@ -59,7 +106,8 @@ def _judge(job: CodePipelineJobEvent, context: LambdaContext) -> JobOutcome:
         metrics.add_metric("GateErrors", MetricUnit.Count, 1)
         logger.exception("gate crashed")
         return Fail("JobFailed", INTERNAL_ERROR)
-    for name in _VERDICT_METRICS[decision.verdict]:
+    waiting = isinstance(outcome, Continue)
+    for name in ("GateWaiting",) if waiting else _VERDICT_METRICS[decision.verdict]:
         metrics.add_metric(name, MetricUnit.Count, 1)
     logger.info(
         "gate decided",
@@ -69,9 +117,11 @@ def _judge(job: CodePipelineJobEvent, context: LambdaContext) -> JobOutcome:
             "regions": list(decision.regions),
             "considered": decision.considered,
             "warning": decision.warning,
+            "source_note": decision.source_note,
+            "result": type(outcome).__name__,
         },
     )
-    return outcome_for(decision)
+    return outcome
 
 
 @metrics.log_metrics

@@ -25,6 +25,7 @@ from health_gate.adapters.pipelines import CodePipelineControl
 from health_gate.adapters.registry import DynamoBlockRegistry
 from health_gate.core.action_attempts import GateFunction
 from health_gate.core.errors import ConfigurationError
+from health_gate.core.fallback import SubscriptionFallback
 from health_gate.core.ports import (
     BlockRegistry,
     HealthSource,
@@ -72,6 +73,7 @@ CODEPIPELINE_CONFIG = Config(
     user_agent_extra=f"health-gate/{__version__}",
 )
 ENDPOINT_OVERRIDES = ("AWS_ENDPOINT_URL_HEALTH", "AWS_ENDPOINT_URL")
+PUBLIC_FEED_URL_VAR = "HEALTH_GATE_PUBLIC_FEED_URL"  # for tests and mirrors; default: AWS's feed
 
 
 def environ() -> Mapping[str, str]:
@@ -124,9 +126,19 @@ def health_api_clients() -> list[HealthClient]:
 
 
 def health_source(settings: GateSettings) -> HealthSource:
-    if settings.source != "health-api":
-        raise ConfigurationError(f'source "{settings.source}" is not available yet')
-    return Boto3HealthSource(health_api_clients())
+    """The source `settings.source` names; the public feed (and `requests`) only on demand."""
+
+    def public_feed() -> HealthSource:
+        from health_gate.adapters.public_feed import DEFAULT_FEED_URL, PublicFeedSource
+
+        return PublicFeedSource(os.environ.get(PUBLIC_FEED_URL_VAR) or DEFAULT_FEED_URL)
+
+    if settings.source == "public-dashboard":
+        return public_feed()
+    api = Boto3HealthSource(health_api_clients())
+    if settings.source == "auto":
+        return SubscriptionFallback(api, public_feed)
+    return api
 
 
 def job_reporter() -> JobReporter:

@@ -1,0 +1,302 @@
+"""The retrier's two jobs over in-memory ports: register a verified block, sweep and retry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from health_gate.config import load_settings
+from health_gate.core.action_attempts import ActionAttempt, GateFunction
+from health_gate.core.errors import HealthUnavailable
+from health_gate.core.models import Decision, HealthEvent, Verdict
+from health_gate.core.pipeline_messages import StageFailed
+from health_gate.core.retrier import Retrier, Step, register_failure, sweep
+from health_gate.core.settings import GateSettings
+from health_gate.core.stage_retry import RetryKind, RetryResult
+from tests.fakes.pipeline_runs import (
+    EXECUTION,
+    GATE_NAME,
+    PIPELINE,
+    STAGE,
+    STARTED,
+    action_run,
+    blocked_run,
+)
+from tests.fakes.retrier_fakes import MemoryRegistry, RecordingNotifier, ScriptedPipelines
+
+NOW = datetime(2026, 11, 23, 14, 7, tzinfo=UTC)
+LATER = NOW + timedelta(hours=1)
+OTHER_EXECUTION = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+EVENT = HealthEvent(
+    "arn:aws:health:us-east-1::event/EC2/X/X_1", "EC2", "X", "issue", "us-east-1", "open"
+)
+
+
+class Judge:
+    """Counts health checks; answers blocked until `clear` is set."""
+
+    def __init__(self) -> None:
+        self.calls: list[GateSettings] = []
+        self.clear = False
+        self.error: Exception | None = None
+
+    def __call__(self, settings: GateSettings) -> Decision:
+        self.calls.append(settings)
+        if self.error:
+            raise self.error
+        if self.clear:
+            return Decision(Verdict.HEALTHY)
+        return Decision(Verdict.BLOCKED, blocking=(EVENT,))
+
+
+@pytest.fixture
+def pipelines() -> ScriptedPipelines:
+    return ScriptedPipelines(runs=[ActionAttempt.from_api(blocked_run(attempt_id="run-1"))])
+
+
+@pytest.fixture
+def registry() -> MemoryRegistry:
+    return MemoryRegistry()
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def retrier(
+    pipelines: ScriptedPipelines, registry: MemoryRegistry, notifier: RecordingNotifier
+) -> Retrier:
+    return Retrier(GateFunction(GATE_NAME), pipelines, registry, notifier, "us-east-1", 5)
+
+
+def failure(execution_id: str = EXECUTION) -> StageFailed:
+    return StageFailed(PIPELINE, execution_id, STAGE, "eventbridge", "x")
+
+
+def load(text: str) -> GateSettings:
+    return load_settings(text, {})
+
+
+def run_sweep(retrier: Retrier, judge: Callable[[GateSettings], Decision]) -> list[Step]:
+    return list(sweep(retrier, load, judge, LATER))
+
+
+def actions(steps: list[Step]) -> list[str]:
+    return [step.action for step in steps]
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def test_gate_failure_is_registered_and_announced(
+    retrier: Retrier, registry: MemoryRegistry, notifier: RecordingNotifier
+) -> None:
+    # When the stage-failed message for a blocked execution arrives
+    steps = register_failure(retrier, failure(), NOW)
+    # Then the execution is recorded, and the team is told once
+    assert actions(steps) == ["new", "notified"]
+    assert [r.execution_id for r in registry.blocked(NOW)] == [EXECUTION]
+    assert [n.event_type for n in notifier.sent] == ["HealthGateBlocked"]
+
+
+def test_duplicate_delivery_registers_and_announces_once(
+    retrier: Retrier, notifier: RecordingNotifier
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    # When SNS delivers the same message again
+    steps = register_failure(retrier, failure(), NOW + timedelta(seconds=5))
+    # Then nothing changes
+    assert actions(steps) == ["duplicate"]
+    assert len(notifier.sent) == 1
+
+
+def test_newer_execution_replaces_and_late_older_one_does_not(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    # Given a newer execution of the stage was also blocked
+    newer = blocked_run(execution_id=OTHER_EXECUTION, started=STARTED + timedelta(minutes=30))
+    pipelines.runs.append(ActionAttempt.from_api(newer))
+    # When the newer one arrives first, and then the late older one
+    first = register_failure(retrier, failure(OTHER_EXECUTION), NOW)
+    late = register_failure(retrier, failure(EXECUTION), NOW)
+    # Then the newer execution stays recorded
+    assert actions(first)[0] == "new" and actions(late) == ["outdated"]
+    assert [r.execution_id for r in registry.blocked(NOW)] == [OTHER_EXECUTION]
+    # And in the usual order, the newer one replaces the older
+    registry.rows.clear()
+    register_failure(retrier, failure(EXECUTION), NOW)
+    assert actions(register_failure(retrier, failure(OTHER_EXECUTION), NOW))[0] == "replaced"
+
+
+def test_non_gate_failure_is_not_registered(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    pipelines.runs = [ActionAttempt.from_api(action_run(status="Failed", function_name="other"))]
+    steps = register_failure(retrier, failure(), NOW)
+    assert actions(steps) == ["not-blocked"]
+    assert registry.rows == {}
+
+
+def test_missing_pipeline_is_not_registered(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    pipelines.missing = True
+    assert actions(register_failure(retrier, failure(), NOW)) == ["pipeline-missing"]
+    assert registry.rows == {}
+
+
+# --- sweeping ---------------------------------------------------------------------------------
+
+
+def test_still_open_incident_retries_nothing(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    steps = run_sweep(retrier, Judge())
+    assert actions(steps) == ["kept"]
+    assert steps[0].reason == f"still blocked by {EVENT.arn}"
+    assert pipelines.retried == []
+    assert len(registry.rows) == 1
+
+
+def test_resolved_incident_retries_deletes_and_announces(
+    retrier: Retrier,
+    pipelines: ScriptedPipelines,
+    registry: MemoryRegistry,
+    notifier: RecordingNotifier,
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    judge = Judge()
+    judge.clear = True
+    steps = run_sweep(retrier, judge)
+    assert actions(steps) == ["retried", "notified"]
+    assert pipelines.retried == [(PIPELINE, STAGE, EXECUTION)]
+    assert registry.rows == {}
+    assert [n.event_type for n in notifier.sent] == ["HealthGateBlocked", "HealthGateResumed"]
+    # And a replayed stage-failed message now registers nothing: the latest run is the retry
+    assert actions(register_failure(retrier, failure(), LATER)) == ["not-blocked"]
+    assert registry.rows == {}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "NotLatestPipelineExecutionException",
+        "StageNotRetryableException",
+        "PipelineNotFoundException",
+        "StageNotFoundException",
+    ],
+)
+def test_stale_record_is_deleted(
+    code: str,
+    retrier: Retrier,
+    pipelines: ScriptedPipelines,
+    registry: MemoryRegistry,
+    notifier: RecordingNotifier,
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    pipelines.retry_results = [RetryResult(RetryKind.STALE, code, "no")]
+    judge = Judge()
+    judge.clear = True
+    steps = run_sweep(retrier, judge)
+    assert actions(steps) == ["stale", "notified"]
+    assert steps[0].reason == f"{code}: no"
+    assert registry.rows == {}
+    assert notifier.sent[-1].event_type == "HealthGateStale"
+
+
+def test_busy_stage_keeps_the_record_for_the_next_sweep(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    pipelines.retry_results = [RetryResult(RetryKind.BUSY, "ConflictException", "busy")]
+    judge = Judge()
+    judge.clear = True
+    assert actions(run_sweep(retrier, judge)) == ["busy"]
+    assert len(registry.rows) == 1
+    # And the lease was given back: the next sweep retries at once
+    assert actions(run_sweep(retrier, judge)) == ["retried", "notified"]
+
+
+def test_a_stage_that_changed_since_is_never_retried(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    # Given someone retried by hand: the gate passed, then another action failed on its own
+    register_failure(retrier, failure(), NOW)
+    later = STARTED + timedelta(minutes=20)
+    pipelines.runs = [
+        ActionAttempt.from_api(action_run(status="Succeeded", attempt_id="run-2", started=later)),
+        ActionAttempt.from_api(
+            action_run(status="Failed", action="Deploy", function_name="deployer", started=later)
+        ),
+        *pipelines.runs,
+    ]
+    judge = Judge()
+    judge.clear = True
+    # When the incident resolves
+    steps = run_sweep(retrier, judge)
+    # Then the record is dropped without calling RetryStageExecution
+    assert actions(steps) == ["stale", "notified"]
+    assert "the stage changed since it was blocked" in steps[0].reason
+    assert pipelines.retried == []
+    assert registry.rows == {}
+
+
+def test_a_claimed_record_is_not_retried_twice(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    # Given another invocation holds the record's lease
+    held = registry.claim(registry.blocked(NOW)[0], LATER)
+    assert held is not None
+    judge = Judge()
+    judge.clear = True
+    # Then this sweep leaves it alone
+    assert actions(run_sweep(retrier, judge)) == ["claimed-elsewhere"]
+    assert pipelines.retried == []
+
+
+def test_one_health_check_serves_records_sharing_a_configuration(
+    retrier: Retrier, pipelines: ScriptedPipelines
+) -> None:
+    # Given five blocked pipelines whose gates ask the same question
+    pipelines.runs = []
+    for n in range(5):
+        execution = f"{n:08d}-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+        pipelines.runs.append(
+            ActionAttempt.from_api(blocked_run(execution_id=execution, stage=f"S{n}"))
+        )
+        register_failure(retrier, StageFailed(PIPELINE, execution, f"S{n}", "codestar", "x"), NOW)
+    judge = Judge()
+    # When a sweep runs
+    steps = run_sweep(retrier, judge)
+    # Then AWS Health is asked once
+    assert len(judge.calls) == 1
+    assert actions(steps) == ["kept"] * 5
+
+
+def test_health_source_failure_keeps_every_record(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    judge = Judge()
+    judge.error = HealthUnavailable("AWS Health did not answer")
+    steps = run_sweep(retrier, judge)
+    assert actions(steps) == ["kept"]
+    assert pipelines.retried == [] and len(registry.rows) == 1
+
+
+def test_notification_failure_does_not_undo_the_retry(
+    retrier: Retrier, pipelines: ScriptedPipelines, notifier: RecordingNotifier
+) -> None:
+    register_failure(retrier, failure(), NOW)
+    notifier.fail = True
+    judge = Judge()
+    judge.clear = True
+    steps = run_sweep(retrier, judge)
+    assert actions(steps) == ["retried", "notify-failed"]
+    assert len(pipelines.retried) == 1

@@ -1,13 +1,14 @@
 """Run the real gate handler once in a fresh interpreter, as in a cold Lambda container.
 
-Parent side: `invoke_gate(url, …)` starts `python -m bench.invoke` with the AWS endpoints
-pointed at the local fake. Child side: imports the handler, invokes it once with the sample
-CodePipeline job from events/, and writes timings and its peak RSS as JSON.
+Parent side: `invoke(handler, event, env)` starts `python -m bench.invoke` with the AWS
+endpoints pointed at local fakes. Child side: imports the handler, invokes it once, and
+writes timings and its peak RSS as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import resource
 import subprocess
@@ -21,8 +22,9 @@ from tests.fakes.lambda_context import FakeLambdaContext
 
 from bench.environment import ROOT, child_env
 
-__all__ = ["invoke_gate", "job_event"]
+__all__ = ["GATE_HANDLER", "invoke", "invoke_gate", "job_event"]
 
+GATE_HANDLER = "health_gate.handlers.gate:handler"
 JOB_SAMPLE = ROOT / "events" / "codepipeline" / "job-json-params.json"
 
 
@@ -55,17 +57,16 @@ def _peak_rss_mb() -> float:
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
 
 
-def invoke_gate(
-    fake_url: str, job_id: str, user_parameters: dict[str, Any], timeout: float = 120
+def invoke(
+    handler: str, event: dict[str, Any], env: dict[str, str], timeout: float = 120
 ) -> dict[str, Any]:
-    """Invoke the handler once in a child interpreter; returns what the child measured."""
+    """Invoke `handler` ("module:function") once in a child interpreter with `env` added."""
     with tempfile.TemporaryDirectory(prefix="health-gate-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        env = child_env(AWS_ENDPOINT_URL_HEALTH=fake_url, AWS_ENDPOINT_URL_CODEPIPELINE=fake_url)
-        command = [sys.executable, "-m", "bench.invoke", job_id, json.dumps(user_parameters)]
+        event_file, out = Path(tmp) / "event.json", Path(tmp) / "result.json"
+        event_file.write_text(json.dumps(event), encoding="utf-8")
         child = subprocess.run(
-            [*command, "--out", str(out)],
-            env=env,
+            [sys.executable, "-m", "bench.invoke", handler, str(event_file), str(out)],
+            env=child_env(**env),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,  # the handler's JSON logs and EMF metrics
             stderr=subprocess.PIPE,
@@ -73,22 +74,30 @@ def invoke_gate(
             timeout=timeout,
         )
         if child.returncode != 0:
-            raise RuntimeError(f"handler child failed: {child.stderr.strip()[-2000:]}")
+            raise RuntimeError(f"{handler} failed: {child.stderr.strip()[-2000:]}")
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         return result
 
 
+def invoke_gate(
+    fake_url: str, job_id: str, user_parameters: dict[str, Any], timeout: float = 120
+) -> dict[str, Any]:
+    """One gate invocation on a CodePipeline job, with Health and CodePipeline at the fake."""
+    endpoints = {"AWS_ENDPOINT_URL_HEALTH": fake_url, "AWS_ENDPOINT_URL_CODEPIPELINE": fake_url}
+    return invoke(GATE_HANDLER, job_event(job_id, user_parameters), endpoints, timeout)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="invoke the gate handler once (bench child)")
-    parser.add_argument("job_id")
-    parser.add_argument("user_parameters", type=json.loads)
-    parser.add_argument("--out", type=Path, required=True)
+    parser = argparse.ArgumentParser(description="invoke a handler once (bench child)")
+    parser.add_argument("handler", help='"module:function"')
+    parser.add_argument("event", type=Path, help="the event, a JSON file")
+    parser.add_argument("out", type=Path, help="where to write the measurements")
     args = parser.parse_args(argv)
-    event = job_event(args.job_id, args.user_parameters)
+    event = json.loads(args.event.read_text(encoding="utf-8"))
+    module, _, function = args.handler.partition(":")
     rss_start = _peak_rss_mb()
     started = time.perf_counter()
-    from health_gate.handlers.gate import handler
-
+    handler = getattr(importlib.import_module(module), function)
     imported = time.perf_counter()
     rss_imported = _peak_rss_mb()
     cpu = time.process_time()

@@ -103,7 +103,7 @@ def measure(allow_build: bool = True) -> Figure:
         if not BUILD_DIR.is_dir():
             return skipped("package_size", NAME, TARGET, f"no {BUILD_DIR.name} build: {reason}")
         if reason:
-            note = f" (build older than src/: {reason})"
+            note = f" (stale build: {reason})"
     total, by_entry = _sizes(BUILD_DIR)
     zipped = _zipped_size(BUILD_DIR)
     grouped = _group(by_entry)

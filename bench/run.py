@@ -49,6 +49,10 @@ def _plan(quick: bool) -> list[tuple[str, Callable[[], Figure | list[Figure]]]]:
         ("retrier_sweep", retrier_sweep.measure),
         ("peak_memory", lambda: memory.measure(events=1_000 if quick else memory.EVENTS)),
         ("package_size", lambda: package_size.measure(allow_build=not quick)),
+        (
+            "cold_import_artifact",
+            lambda: cold_import.measure_artifact(package_size.BUILD_DIR, rounds=2 if quick else 7),
+        ),
     ]
 
 

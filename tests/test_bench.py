@@ -17,6 +17,7 @@ FIGURES = {
     "retrier_sweep",
     "peak_memory",
     "package_size",
+    "cold_import_artifact",
 }
 
 

@@ -1,0 +1,72 @@
+"""A clock that tests move by hand, and a Lambda context that counts down on it.
+
+`FakeClock` implements `health_gate.handlers.polling.Clock`: `sleep` advances time at once, so
+a 60-minute wait runs in milliseconds. Callbacks scheduled at a clock offset (e.g. "the AWS
+Health event closes after 90 s") fire when the clock passes it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+__all__ = ["FakeClock", "FakeClockContext", "START"]
+
+START = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@dataclass
+class FakeClock:
+    """Time starts at `start` and moves only through `sleep` and `advance`."""
+
+    start: datetime = START
+    offset: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+    _due: list[tuple[float, Callable[[], None]]] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=self.offset)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+        due = [item for item in self._due if item[0] <= self.offset]
+        self._due = [item for item in self._due if item[0] > self.offset]
+        for _, action in sorted(due, key=lambda item: item[0]):
+            action()
+
+    def at(self, offset: float, action: Callable[[], None]) -> None:
+        """Run `action` once the clock reaches `offset` seconds after `start`."""
+        self._due.append((offset, action))
+
+
+@dataclass
+class FakeClockContext:
+    """A Lambda context whose remaining time runs down with the fake clock and real time."""
+
+    clock: FakeClock
+    timeout_ms: int = 300_000
+    function_name: str = "health-gate-HealthGateFunction-TEST"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 128
+    aws_request_id: str = "8f2a3c1e-0000-4000-8000-000000000002"
+    invoked_function_arn: str = (
+        "arn:aws:lambda:us-east-1:123456789012:function:health-gate-HealthGateFunction-TEST"
+    )
+    log_group_name: str = "/aws/lambda/health-gate-HealthGateFunction-TEST"
+    log_stream_name: str = "2026/05/01/[$LATEST]0000"
+    _clock_start: float = -1.0
+    _real_start: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self._clock_start = self.clock.offset
+
+    def get_remaining_time_in_millis(self) -> int:
+        fake = self.clock.offset - self._clock_start
+        real = time.monotonic() - self._real_start
+        return max(0, int(self.timeout_ms - (fake + real) * 1000))

@@ -1,0 +1,117 @@
+"""A local stand-in for the public AWS Health Dashboard feed, over real HTTP on 127.0.0.1.
+
+Serves recorded bodies from `tests/data/public-feed/` byte for byte (the gate must decode them
+itself), can fail the next requests with an HTTP status, and records every request's headers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pytest
+
+__all__ = ["FEEDS", "FeedServer", "feed_server"]
+
+FEEDS = Path(__file__).resolve().parents[1] / "data" / "public-feed"
+FEED_PATH = "/public/currentevents"
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes
+    content_type: str
+
+
+@dataclass
+class FeedServer:
+    """Answers GET /public/currentevents with the current body; `url` points there."""
+
+    _reply: _Reply = field(default_factory=lambda: _Reply(200, b"[]", "application/json"))
+    _failures: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    requests: list[dict[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._server = _Server(self)
+        host, port = self._server.server_address[:2]
+        self.url = f"http://{host!s}:{port}{FEED_PATH}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="feed-fake"
+        )
+        self._thread.start()
+
+    def serve(self, body: bytes, status: int = 200, content_type: str = "application/json") -> None:
+        with self._lock:
+            self._reply = _Reply(status, body, content_type)
+
+    def serve_file(self, name: str, content_type: str = "application/json") -> None:
+        """A recorded body; the charset is left out of the header, as the live feed's misleads."""
+        self.serve((FEEDS / name).read_bytes(), content_type=content_type)
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        with self._lock:
+            self._failures.extend([status] * times)
+
+    def answer(self, path: str, headers: dict[str, str]) -> _Reply:
+        with self._lock:
+            self.requests.append({"path": path, **headers})
+            if path != FEED_PATH:
+                return _Reply(404, b"not found", "text/plain")
+            if self._failures:
+                return _Reply(self._failures.pop(0), b"<html>error</html>", "text/html")
+            return self._reply
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> FeedServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, feed: FeedServer) -> None:
+        self.feed = feed
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection: nothing to drain on close
+    server: _Server
+
+    def do_GET(self) -> None:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        reply = self.server.feed.answer(self.path, headers)
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A running feed fake; point the gate at it with HEALTH_GATE_PUBLIC_FEED_URL=feed.url."""
+    with FeedServer() as server:
+        yield server

@@ -1,0 +1,180 @@
+"""DynamoBlockRegistry against moto's DynamoDB: every change is a conditional write."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
+
+from health_gate.adapters.registry import DynamoBlockRegistry
+from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
+from health_gate.core.errors import PermissionDenied, SystemUnavailable
+from health_gate.core.stage_retry import Registration
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+TABLE = "health-gate-BlockedExecutionsTable-TEST"
+NOW = datetime(2026, 11, 23, 14, 7, tzinfo=UTC)
+STARTED = datetime(2026, 11, 23, 14, 5, 12, 345000, tzinfo=UTC)
+RECORD = BlockedExecution(
+    pipeline="web-app",
+    stage="Deploy",
+    execution_id="1d247af2-7eb3-4569-aeda-41416e2a81c5",
+    attempt_ids=("a1b2c3d4-0000-4000-8000-000000000001",),
+    started=STARTED,
+    blocked_at=NOW,
+    user_parameters=('{"regions": ["us-east-1", "global"]}',),
+    incidents=(IncidentRef("arn:aws:health:us-east-1::event/EC2/X/X_1", "EC2", "X", "us-east-1"),),
+)
+
+
+def create_table(client: DynamoDBClient) -> None:
+    client.create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.update_time_to_live(
+        TableName=TABLE,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"},
+    )
+
+
+@pytest.fixture
+def client(aws_credentials: None) -> Iterator[DynamoDBClient]:
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(dynamodb)
+        yield dynamodb
+
+
+@pytest.fixture
+def registry(client: DynamoDBClient) -> DynamoBlockRegistry:
+    return DynamoBlockRegistry(client, TABLE, ttl=timedelta(days=14), lease=timedelta(minutes=2))
+
+
+def newer(record: BlockedExecution, minutes: int = 30, **fields: Any) -> BlockedExecution:
+    return replace(record, started=record.started + timedelta(minutes=minutes), **fields)
+
+
+def test_a_record_round_trips(registry: DynamoBlockRegistry, client: DynamoDBClient) -> None:
+    # When a blocked execution is registered
+    assert registry.register(RECORD) is Registration.NEW
+    # Then it reads back equal, with a TTL two weeks on
+    assert registry.blocked(NOW) == [RECORD]
+    item = client.get_item(TableName=TABLE, Key={"pk": {"S": "web-app/Deploy"}})["Item"]
+    assert int(item["expiresAt"]["N"]) == int((NOW + timedelta(days=14)).timestamp())
+
+
+def test_a_duplicate_changes_nothing(registry: DynamoBlockRegistry) -> None:
+    registry.register(RECORD)
+    again = replace(RECORD, blocked_at=NOW + timedelta(minutes=1))
+    assert registry.register(again) is Registration.DUPLICATE
+    assert registry.blocked(NOW) == [RECORD]
+
+
+def test_newer_execution_replaces_and_late_older_one_does_not(
+    registry: DynamoBlockRegistry,
+) -> None:
+    # Given the stage's execution was recorded, and a newer execution of it is blocked too
+    later = newer(RECORD, execution_id="aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", attempt_ids=("b",))
+    registry.register(RECORD)
+    # When the newer one arrives, Then it replaces the older
+    assert registry.register(later) is Registration.REPLACED
+    # When a late message about the older one arrives, Then it changes nothing
+    assert registry.register(RECORD) is Registration.OUTDATED
+    assert registry.blocked(NOW) == [later]
+
+
+def test_expired_records_are_not_swept(registry: DynamoBlockRegistry) -> None:
+    registry.register(RECORD)
+    assert registry.blocked(NOW + timedelta(days=15)) == []
+
+
+def test_a_claim_is_exclusive_until_released_or_expired(registry: DynamoBlockRegistry) -> None:
+    registry.register(RECORD)
+    # Given one sweep claimed the record
+    first = registry.claim(RECORD, NOW)
+    assert first is not None
+    # Then a second sweep cannot, until the first releases it
+    assert registry.claim(RECORD, NOW + timedelta(seconds=30)) is None
+    registry.release(first)
+    second = registry.claim(RECORD, NOW + timedelta(seconds=31))
+    assert second is not None
+    # And a holder that crashed loses the claim when its lease ends
+    assert registry.claim(RECORD, NOW + timedelta(minutes=3)) is not None
+
+
+def test_remove_needs_the_claim(registry: DynamoBlockRegistry) -> None:
+    registry.register(RECORD)
+    claim = registry.claim(RECORD, NOW)
+    assert claim is not None
+    assert registry.remove(Claim(RECORD, "not-the-token", claim.until)) is False
+    assert registry.remove(claim) is True
+    assert registry.blocked(NOW) == []
+
+
+def test_a_replaced_record_is_neither_claimed_nor_removed(registry: DynamoBlockRegistry) -> None:
+    # Given a sweep claimed the record, and then a newer run of the gate replaced it
+    registry.register(RECORD)
+    claim = registry.claim(RECORD, NOW)
+    assert claim is not None
+    replacement = newer(RECORD, attempt_ids=("run-2",))
+    assert registry.register(replacement) is Registration.REPLACED
+    # Then the old claim removes nothing, and the old view of the record cannot be claimed
+    assert registry.remove(claim) is False
+    assert registry.claim(RECORD, NOW) is None
+    assert registry.blocked(NOW) == [replacement]
+
+
+def test_concurrent_claims_give_one_winner(
+    registry: DynamoBlockRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DynamoDB applies each conditional write atomically; moto does not lock, so serialise it.
+    lock = threading.Lock()
+
+    def atomic(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(*args, **kwargs)
+
+        return locked
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic(DynamoDBBackend.update_item))
+    registry.register(RECORD)
+    start = threading.Barrier(8)
+    claims: list[Claim | None] = []
+
+    def contender() -> None:
+        start.wait()
+        claims.append(registry.claim(RECORD, NOW))
+
+    threads = [threading.Thread(target=contender) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len([c for c in claims if c is not None]) == 1
+
+
+def test_errors_become_core_errors(client: DynamoDBClient) -> None:
+    registry = DynamoBlockRegistry(client, TABLE)
+    with Stubber(client) as stub:
+        stub.add_client_error("put_item", "AccessDeniedException", http_status_code=400)
+        stub.add_client_error("scan", "InternalServerError", http_status_code=500)
+        with pytest.raises(PermissionDenied, match="may not use DynamoDB table"):
+            registry.register(RECORD)
+        with pytest.raises(SystemUnavailable, match="did not answer"):
+            registry.blocked(NOW)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from health_gate.core.action_attempts import ActionAttempt
-from health_gate.core.blocked import BlockedExecution, Claim
-from health_gate.core.models import HealthEvent
-from health_gate.core.notification import Notification
-from health_gate.core.outcome import JobOutcome
-from health_gate.core.query import HealthQuery
-from health_gate.core.stage_retry import Registration, RetryResult
+if TYPE_CHECKING:  # annotations only: the gate imports this module without the retrier's types
+    from datetime import datetime
+
+    from health_gate.core.action_attempts import ActionAttempt
+    from health_gate.core.blocked import BlockedExecution, Claim
+    from health_gate.core.models import HealthEvent
+    from health_gate.core.notification import Notification
+    from health_gate.core.outcome import JobOutcome
+    from health_gate.core.query import HealthQuery
+    from health_gate.core.stage_retry import Registration, RetryResult
 
 __all__ = ["BlockRegistry", "HealthSource", "JobReporter", "Notifier", "PipelineControl"]
 

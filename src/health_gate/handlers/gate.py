@@ -7,9 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes.code_pipeline_job_event import (
-    CodePipelineJobEvent,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.adapters.codepipeline import AlreadyReported
@@ -24,6 +21,7 @@ from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import resume
 from health_gate.handlers import polling, wiring
 from health_gate.handlers.deadline import BoundedHealthSource, budget_seconds
+from health_gate.handlers.job_event import PipelineJob
 from health_gate.handlers.observability import logger, metrics
 
 __all__ = ["handler"]
@@ -60,10 +58,10 @@ def _log_wait_check(decision: Decision, step: JobOutcome | WaitState) -> None:
 
 
 def _wait(
-    job: CodePipelineJobEvent, settings: GateSettings, source: HealthSource, context: LambdaContext
+    job: PipelineJob, settings: GateSettings, source: HealthSource, context: LambdaContext
 ) -> tuple[Decision, JobOutcome]:
     clock = polling.system_clock()
-    waiting = resume(job.data.continuation_token, clock.now())
+    waiting = resume(job.continuation_token, clock.now())
     result = polling.poll(
         lambda now: _check(settings, source, context, now),
         waiting,
@@ -84,7 +82,7 @@ def _wait(
     return result.decision, result.outcome
 
 
-def _decide(job: CodePipelineJobEvent, context: LambdaContext) -> tuple[Decision, JobOutcome]:
+def _decide(job: PipelineJob, context: LambdaContext) -> tuple[Decision, JobOutcome]:
     settings = load_settings(job.user_parameters, wiring.environ())
     source = wiring.health_source(settings)
     if settings.mode == "wait":
@@ -93,7 +91,7 @@ def _decide(job: CodePipelineJobEvent, context: LambdaContext) -> tuple[Decision
     return decision, outcome_for(decision)
 
 
-def _judge(job: CodePipelineJobEvent, context: LambdaContext) -> JobOutcome:
+def _judge(job: PipelineJob, context: LambdaContext) -> JobOutcome:
     try:
         decision, outcome = _decide(job, context)
     except GateError as err:
@@ -127,18 +125,17 @@ def _judge(job: CodePipelineJobEvent, context: LambdaContext) -> JobOutcome:
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> None:
-    job = CodePipelineJobEvent(event)
     try:
-        job_id = job.get_id
+        job = PipelineJob.from_event(event)
     except (KeyError, TypeError):
         logger.error(
             "not a CodePipeline job event; nothing to report to", extra={"keys": sorted(event)}
         )
         return
-    logger.set_correlation_id(job_id)
+    logger.set_correlation_id(job.id)
     outcome = _judge(job, context)
     try:
-        wiring.job_reporter().report(job_id, outcome)
+        wiring.job_reporter().report(job.id, outcome)
     except AlreadyReported as err:
         logger.warning("job already reported or timed out", extra={"reason": str(err)})
         return

@@ -15,15 +15,6 @@ from health_gate import __version__
 from health_gate.adapters.codepipeline import CodePipelineJobReporter
 from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
-from health_gate.adapters.notifier import (
-    ChatbotNotifier,
-    FanOutNotifier,
-    SecretWebhookUrl,
-    SlackWebhookNotifier,
-)
-from health_gate.adapters.pipelines import CodePipelineControl
-from health_gate.adapters.registry import DynamoBlockRegistry
-from health_gate.core.action_attempts import GateFunction
 from health_gate.core.errors import ConfigurationError
 from health_gate.core.fallback import SubscriptionFallback
 from health_gate.core.ports import (
@@ -33,7 +24,6 @@ from health_gate.core.ports import (
     Notifier,
     PipelineControl,
 )
-from health_gate.core.retrier import Retrier
 from health_gate.core.settings import GateSettings
 
 if TYPE_CHECKING:
@@ -43,6 +33,9 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_ssm import SSMClient
+
+    from health_gate.core.action_attempts import GateFunction
+    from health_gate.core.retrier import Retrier
 
 __all__ = [
     "block_registry",
@@ -146,7 +139,8 @@ def job_reporter() -> JobReporter:
 
 
 # --- Retrier ---------------------------------------------------------------------------------
-# Built only by the retrier's handler; the gate never calls these.
+# Built only by the retrier's handler; the gate never calls these. Their adapters are imported
+# inside the builders, so the gate's cold start does not load them (bench/, issue 5).
 TABLE_ENV = "BLOCKED_EXECUTIONS_TABLE"
 GATE_FUNCTION_ENV = "HEALTH_GATE_FUNCTION_NAME"
 GATE_FUNCTION_ARN_ENV = "HEALTH_GATE_FUNCTION_ARN"
@@ -201,6 +195,8 @@ def _ssm_client() -> SSMClient:
 
 
 def gate_function() -> GateFunction:
+    from health_gate.core.action_attempts import GateFunction
+
     arn = os.environ.get(GATE_FUNCTION_ARN_ENV, "").strip() or None
     return GateFunction(_required(GATE_FUNCTION_ENV), arn)
 
@@ -210,16 +206,27 @@ def sweep_minutes() -> int:
 
 
 def block_registry() -> BlockRegistry:
+    from health_gate.adapters.registry import DynamoBlockRegistry
+
     ttl = timedelta(days=_whole_number(RECORD_TTL_DAYS_ENV, 14))
     return DynamoBlockRegistry(_dynamodb_client(), _required(TABLE_ENV), ttl)
 
 
 def pipeline_control() -> PipelineControl:
+    from health_gate.adapters.pipelines import CodePipelineControl
+
     return CodePipelineControl(_codepipeline_client())
 
 
 def notifier() -> Notifier:
     """Chatbot (SNS topic) and/or a Slack webhook; with neither configured, nobody is told."""
+    from health_gate.adapters.notifier import (
+        ChatbotNotifier,
+        FanOutNotifier,
+        SecretWebhookUrl,
+        SlackWebhookNotifier,
+    )
+
     notifiers: list[Notifier] = []
     topic = os.environ.get(NOTIFICATIONS_TOPIC_ENV, "").strip()
     if topic:
@@ -233,6 +240,8 @@ def notifier() -> Notifier:
 
 @cache
 def retrier() -> Retrier:
+    from health_gate.core.retrier import Retrier
+
     return Retrier(
         gate=gate_function(),
         pipelines=pipeline_control(),

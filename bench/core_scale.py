@@ -69,6 +69,7 @@ def measure(sizes: Sequence[int] = SIZES, repeats: int = 3) -> Figure:
     """Best of `repeats` CPU times per size (the least disturbed run on a noisy machine)."""
     per_event_us: dict[int, float] = {}
     total_ms: dict[int, float] = {}
+    _cpu_seconds(recorded_events(1_000))  # warm-up: first calls, allocator arenas
     for size in sizes:
         raws = recorded_events(size)
         best = min(_cpu_seconds(raws) for _ in range(repeats))

@@ -46,7 +46,7 @@ def _plan(quick: bool) -> list[tuple[str, Callable[[], Figure | list[Figure]]]]:
                 else core_scale.measure()
             ),
         ),
-        ("retrier_sweep", retrier_sweep.measure),
+        ("retrier_sweep", lambda: retrier_sweep.measure(executions=30 if quick else 200)),
         ("peak_memory", lambda: memory.measure(events=1_000 if quick else memory.EVENTS)),
         ("package_size", lambda: package_size.measure(allow_build=not quick)),
         (

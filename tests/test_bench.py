@@ -51,4 +51,7 @@ def test_quick_bench_runs_every_figure_and_counts_aws_calls(tmp_path: Path) -> N
         "PutJobFailureResult": 1,
     }
     assert figures["aws_calls_three_pages"]["data"]["total"] == 4
+    sweep = figures["retrier_sweep"]["data"]
+    assert sweep["health_calls"] == 3
+    assert sweep["stages_retried"] == sweep["executions"] // 3
     assert figures["peak_memory"]["data"]["rss_peak_mb"] > 0

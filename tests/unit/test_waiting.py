@@ -175,3 +175,9 @@ def test_a_first_blocked_time_in_the_future_is_refused() -> None:
 def test_a_bad_token_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="Invalid continuation token"):
         resume("{not json", T0)
+
+
+def test_a_wait_under_a_minute_is_told_in_seconds() -> None:
+    outcome = judge_wait(HEALTHY, WaitState(T0, 0, (), 1), SETTINGS, T0 + timedelta(seconds=45))
+    assert isinstance(outcome, Succeed)
+    assert outcome.summary.endswith("Waited 45 s for AWS Health.")

@@ -76,7 +76,8 @@ def _released(decision: Decision, waiting: WaitState | None, now: datetime) -> S
     waited = int(elapsed_seconds(waiting, now))
     summary = outcome.summary
     if waited:
-        summary = clip(f"{summary} Waited {_minutes(waited)} min for AWS Health.", MAX_SUMMARY)
+        took = f"{_minutes(waited)} min" if waited >= 60 else f"{waited} s"
+        summary = clip(f"{summary} Waited {took} for AWS Health.", MAX_SUMMARY)
     return Succeed(summary, {**outcome.output_variables, WAITED_SECONDS: str(waited)})
 
 

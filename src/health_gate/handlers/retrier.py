@@ -136,6 +136,7 @@ def _log_failure(work: str, err: Exception) -> None:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     retrier = wiring.retrier()
     messages = list(_messages(event))
+    metrics.add_metric("MessagesReceived", MetricUnit.Count, len(messages))
     failed = 0
     sweep_wanted = False
     for message_id, message in messages:

@@ -1,0 +1,439 @@
+"""The retrier end to end: its handler over real HTTP to the local AWS fake (Health and
+CodePipeline) and moto (DynamoDB, SNS), fed the SNS-shaped events in events/retrier/.
+
+moto's EventBridge cannot deliver to SNS or Lambda, so the messages the rules would forward
+are handed to the handler directly, as Lambda would.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
+
+from health_gate.core.outcome import BLOCKED_MARKER
+from health_gate.handlers import gate, retrier, wiring
+from health_gate.handlers.observability import logger
+from tests.fakes.aws_fake import AwsFake
+from tests.fakes.lambda_context import FakeLambdaContext
+from tests.fakes.pipeline_runs import EXECUTION, PIPELINE, STAGE, action_run, detail_from_report
+from tests.handlers.conftest import load_event
+
+GATE_FUNCTION = "health-gate-HealthGateFunction-EXAMPLE"  # as in events/codepipeline/
+TABLE = "health-gate-BlockedExecutionsTable-TEST"
+EC2_ARN = (
+    "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_1"
+)
+GATE_STARTED = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+RETRIER_NAME = "health-gate-RetrierFunction-TEST"
+
+
+@dataclass
+class World:
+    fake: AwsFake
+    dynamodb: Any
+    sqs: Any
+    queue_url: str
+    user_parameters: str
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+    def show(self, *details: dict[str, Any]) -> None:
+        """Add action runs to what ListActionExecutions returns for the pipeline."""
+        self.runs.extend(details)
+        self.fake.set_action_executions(PIPELINE, self.runs)
+
+    def deliver(self, event: dict[str, Any]) -> dict[str, int]:
+        context = FakeLambdaContext(
+            timeout_ms=60_000,
+            function_name=RETRIER_NAME,
+            invoked_function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{RETRIER_NAME}",
+        )
+        result: dict[str, int] = retrier.handler(event, context)
+        return result
+
+    def records(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = self.dynamodb.scan(TableName=TABLE)["Items"]
+        return items
+
+    def notices(self) -> list[str]:
+        """Event types of the Chatbot messages published since the last call."""
+        found: list[str] = []
+        while True:
+            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
+            if not batch.get("Messages"):
+                return found
+            for message in batch["Messages"]:
+                found.append(json.loads(message["Body"])["metadata"]["eventType"])
+                self.sqs.delete_message(
+                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+
+    def retries(self) -> list[dict[str, Any]]:
+        return self.fake.calls_to("RetryStageExecution")
+
+
+def _notifications(sns: Any, sqs: Any) -> tuple[str, str]:
+    topic = sns.create_topic(Name="health-gate-NotificationsTopic-TEST")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="chat")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    sns.subscribe(
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=queue_arn["Attributes"]["QueueArn"],
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    return topic, queue_url
+
+
+@pytest.fixture
+def world(aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        topic, queue_url = _notifications(boto3.client("sns", region_name="us-east-1"), sqs)
+        monkeypatch.setenv("HEALTH_GATE_FUNCTION_NAME", GATE_FUNCTION)
+        monkeypatch.setenv("BLOCKED_EXECUTIONS_TABLE", TABLE)
+        monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
+        monkeypatch.setenv("SWEEP_INTERVAL_MINUTES", "5")
+        wiring.reset_retrier()
+        job = load_event("codepipeline/job-json-params.json")["CodePipeline.job"]
+        params = job["data"]["actionConfiguration"]["configuration"]["UserParameters"]
+        yield World(aws_fake, dynamodb, sqs, queue_url, params)
+    wiring.reset_retrier()
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """The JSON log lines, exactly as Lambda would ship them to CloudWatch."""
+    stream = io.StringIO()
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def gate_blocks(world: World, execution_id: str = EXECUTION, stage: str = STAGE) -> None:
+    """The gate handler blocks; CodePipeline then lists its run with the failure it reported."""
+    if not world.fake.events:
+        world.fake.add_event(arn=EC2_ARN, startTime=GATE_STARTED - timedelta(minutes=25))
+    gate.handler(load_event("codepipeline/job-json-params.json"), FakeLambdaContext())
+    failure = world.fake.reports()[-1].params["failureDetails"]
+    assert failure["externalExecutionId"] == BLOCKED_MARKER
+    world.show(
+        detail_from_report(
+            failure,
+            execution_id=execution_id,
+            stage=stage,
+            function_name=GATE_FUNCTION,
+            user_parameters=world.user_parameters,
+            started=GATE_STARTED,
+        )
+    )
+
+
+def stage_failed(
+    name: str = "sns-stage-failed-eventbridge.json",
+    execution_id: str = EXECUTION,
+    stage: str = STAGE,
+    pipeline: str = PIPELINE,
+) -> dict[str, Any]:
+    """The sample SNS event, about this pipeline, execution and stage."""
+    event = copy.deepcopy(load_event(f"retrier/{name}"))
+    message = json.loads(event["Records"][0]["Sns"]["Message"])
+    message["detail"]["execution-id"] = execution_id
+    message["detail"]["stage"] = stage
+    message["detail"]["pipeline"] = pipeline
+    event["Records"][0]["Sns"]["Message"] = json.dumps(message)
+    return event
+
+
+def health_closed() -> dict[str, Any]:
+    return load_event("retrier/sns-health-closed.json")
+
+
+def scheduled() -> dict[str, Any]:
+    return load_event("retrier/scheduled-sweep.json")
+
+
+def resolve(world: World) -> None:
+    world.fake.update_event(EC2_ARN, statusCode="closed", endTime=GATE_STARTED + timedelta(hours=1))
+
+
+def codepipeline_retries(world: World, stage: str = STAGE) -> None:
+    """What CodePipeline lists after RetryStageExecution: a new, in-progress gate run."""
+    world.show(
+        action_run(
+            status="InProgress",
+            stage=stage,
+            function_name=GATE_FUNCTION,
+            user_parameters=world.user_parameters,
+            started=GATE_STARTED + timedelta(hours=2),
+        )
+    )
+
+
+def messages_logged(log_lines: io.StringIO) -> list[str]:
+    return [json.loads(line)["message"] for line in log_lines.getvalue().splitlines()]
+
+
+# --- the whole loop -----------------------------------------------------------------------------
+
+
+def test_block_register_resolve_retry_notify(world: World, log_lines: io.StringIO) -> None:
+    # Given the gate blocked a deployment because of an open EC2 issue
+    gate_blocks(world)
+    # When the stage-failed message arrives (EventBridge rule -> GateEventsTopic -> retrier)
+    world.deliver(stage_failed())
+    # Then the execution is recorded, with its configuration and incident, and Slack is told
+    (record,) = world.records()
+    assert record["executionId"]["S"] == EXECUTION
+    assert record["userParameters"]["L"] == [{"S": world.user_parameters}]
+    assert record["incidents"]["L"][0]["M"]["arn"]["S"] == EC2_ARN
+    assert world.notices() == ["HealthGateBlocked"]
+
+    # When a "closed" Health message arrives while DescribeEvents still shows the issue open
+    world.deliver(health_closed())
+    # Then nothing is retried: the message is a trigger, not a verdict
+    assert world.retries() == []
+    assert len(world.records()) == 1
+
+    # When AWS Health shows it resolved and the scheduled sweep runs
+    resolve(world)
+    world.deliver(scheduled())
+    # Then the stage's failed actions are retried once, the record deleted, and Slack told
+    assert world.retries() == [
+        {
+            "pipelineName": PIPELINE,
+            "stageName": STAGE,
+            "pipelineExecutionId": EXECUTION,
+            "retryMode": "FAILED_ACTIONS",
+        }
+    ]
+    assert world.records() == []
+    assert world.notices() == ["HealthGateResumed"]
+
+    # And a replayed stage-failed message registers nothing: the latest gate run is the retry
+    codepipeline_retries(world)
+    world.deliver(stage_failed())
+    assert world.records() == []
+    assert len(world.retries()) == 1
+
+    logged = messages_logged(log_lines)
+    for expected in (
+        "gate decided",
+        "blocked execution registered",
+        "health event received; sweeping",
+        "blocked execution kept",
+        "stage retried",
+        "notification sent",
+        "stage failure is not a gate block; ignored",
+    ):
+        assert expected in logged
+    print(log_lines.getvalue())  # the run's log, as CloudWatch would show it (pytest -s)
+
+
+def test_codestar_notification_registers_the_same_way(world: World) -> None:
+    gate_blocks(world)
+    world.deliver(stage_failed("sns-stage-failed-codestar.json"))
+    assert [r["executionId"]["S"] for r in world.records()] == [EXECUTION]
+
+
+# --- what must never be retried -----------------------------------------------------------------
+
+
+def test_a_failure_of_another_action_is_ignored(world: World) -> None:
+    # Given the stage failed in another Lambda action, with no gate run at all
+    world.show(action_run(status="Failed", action="Migrate", function_name="db-migrations"))
+    # When its stage-failed message arrives
+    world.deliver(stage_failed())
+    # Then nothing is recorded, and no one is told
+    assert world.records() == []
+    assert world.notices() == []
+
+
+def test_a_forged_message_about_an_execution_the_gate_passed_records_nothing(
+    world: World,
+) -> None:
+    # Given the gate passed this execution
+    world.show(action_run(status="Succeeded", function_name=GATE_FUNCTION))
+    # When someone publishes a stage-failed message about it
+    world.deliver(stage_failed())
+    # Then nothing is recorded, so nothing can ever be retried
+    assert world.records() == []
+    # And so are messages naming an execution without runs, or a pipeline that does not exist
+    world.deliver(stage_failed(execution_id="aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"))
+    world.deliver(stage_failed(pipeline="no-such-pipeline"))
+    assert world.records() == []
+
+
+# --- at-least-once delivery and concurrency ------------------------------------------------------
+
+
+def test_duplicate_deliveries_give_one_retry(world: World) -> None:
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    world.deliver(stage_failed())
+    assert world.notices() == ["HealthGateBlocked"]
+    resolve(world)
+    world.deliver(health_closed())
+    codepipeline_retries(world)
+    world.deliver(health_closed())
+    world.deliver(scheduled())
+    assert len(world.retries()) == 1
+
+
+# One process runs the four "invocations", so they share Powertools' Metrics: one may flush
+# another's metrics and find none left. Lambda never runs two invocations in one process.
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_concurrent_sweeps_give_one_retry(
+    world: World, monkeypatch: pytest.MonkeyPatch, log_lines: io.StringIO
+) -> None:
+    # DynamoDB applies each conditional write atomically; moto does not lock, so serialise it.
+    lock = threading.Lock()
+
+    def atomic(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(*args, **kwargs)
+
+        return locked
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic(DynamoDBBackend.update_item))
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    # When four invocations sweep at the same moment (a Health message delivered twice, plus
+    # the schedule), each slowed down at ListActionExecutions to widen the race
+    world.fake.delay_next("ListActionExecutions", 0.2, times=4)
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def invoke(event: dict[str, Any]) -> None:
+        start.wait()
+        try:
+            world.deliver(event)
+        except BaseException as err:
+            errors.append(err)
+
+    events = [health_closed(), health_closed(), scheduled(), scheduled()]
+    threads = [threading.Thread(target=invoke, args=(event,)) for event in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Then exactly one RetryStageExecution was made, and the others found the record claimed
+    assert errors == []
+    assert len(world.retries()) == 1
+    assert world.records() == []
+    logged = messages_logged(log_lines)
+    assert logged.count("stage retried") == 1
+    assert "record claimed by another invocation" in logged
+
+
+# --- outcomes of the retry ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "NotLatestPipelineExecutionException",
+        "StageNotRetryableException",
+        "PipelineNotFoundException",
+        "StageNotFoundException",
+    ],
+)
+def test_a_stale_record_is_deleted(code: str, world: World, log_lines: io.StringIO) -> None:
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.notices()
+    world.fake.fail_next("RetryStageExecution", code)
+    world.deliver(scheduled())
+    assert world.records() == []
+    assert world.notices() == ["HealthGateStale"]
+    stale = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    assert any(r["message"] == "stale record removed" and code in r["reason"] for r in stale)
+
+
+def test_a_conflict_keeps_the_record_for_the_next_sweep(world: World) -> None:
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.fake.fail_next("RetryStageExecution", "ConflictException")
+    world.deliver(scheduled())
+    assert len(world.records()) == 1
+    # And the next sweep retries it
+    world.deliver(scheduled())
+    assert len(world.retries()) == 2
+    assert world.records() == []
+
+
+def test_one_health_query_serves_every_record_sharing_a_configuration(world: World) -> None:
+    # Given five stages blocked by gates with the same configuration
+    stages = [f"Deploy-{n}" for n in range(5)]
+    for stage in stages:
+        gate_blocks(world, stage=stage)
+        world.deliver(stage_failed(stage=stage))
+    assert len(world.records()) == 5
+    world.fake.clear_calls()
+    # When a sweep runs
+    world.deliver(scheduled())
+    # Then AWS Health was asked once
+    assert len(world.fake.calls_to("DescribeEvents")) == 1
+    assert world.retries() == []
+
+
+# --- a batch never dies of one message -----------------------------------------------------------
+
+
+def test_a_malformed_message_among_good_ones_is_dropped(
+    world: World, log_lines: io.StringIO
+) -> None:
+    gate_blocks(world)
+    good = stage_failed()["Records"][0]
+    garbage = copy.deepcopy(good)
+    garbage["Sns"]["Message"] = "this is not JSON"
+    unknown = copy.deepcopy(good)
+    unknown["Sns"]["Message"] = json.dumps({"detail-type": "Something", "source": "me"})
+    broken = {"EventSource": "aws:sns"}  # no Sns at all
+    result = world.deliver({"Records": [garbage, good, unknown, broken]})
+    assert result == {"messages": 4, "swept": 0}
+    assert len(world.records()) == 1
+    assert messages_logged(log_lines).count("message dropped") == 3
+
+
+def test_a_message_that_fails_does_not_stop_the_others_but_fails_the_invocation(
+    world: World,
+) -> None:
+    # Given CodePipeline fails every attempt for the first message, not for the second
+    gate_blocks(world)
+    gate_blocks(world, stage="Prod")
+    world.fake.fail_next("ListActionExecutions", "InternalFailure", times=4)
+    first, second = stage_failed()["Records"][0], stage_failed(stage="Prod")["Records"][0]
+    # When both arrive in one event
+    with pytest.raises(retrier.RetrierFailed, match="1 part"):
+        world.deliver({"Records": [first, second]})
+    # Then the second was registered, and Lambda's retry of the event registers the first
+    assert [r["stage"]["S"] for r in world.records()] == ["Prod"]
+    world.deliver({"Records": [first, second]})
+    assert sorted(r["stage"]["S"] for r in world.records()) == ["Deploy", "Prod"]

@@ -88,10 +88,13 @@ def _zipped_size(root: Path) -> int:
 
 
 def _group(by_entry: dict[str, int]) -> dict[str, int]:
-    """Fold `<dist>.dist-info` into its package so each dependency is one line."""
+    """One line per dependency: `<dist>-<version>.dist-info` (or `.data`) and a single-module
+    distribution's `<name>.py` count with the package."""
     grouped: dict[str, int] = defaultdict(int)
     for entry, size in by_entry.items():
-        name = entry.split("-")[0].lower() if entry.endswith(".dist-info") else entry
+        name = entry.removesuffix(".py")
+        if entry.endswith((".dist-info", ".data")):
+            name = entry.split("-")[0]
         grouped[name] += size
     return dict(sorted(grouped.items(), key=lambda item: -item[1]))
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from health_gate.core.action_attempts import ActionAttempt
 from health_gate.core.blocked import BlockedExecution, Claim
+from health_gate.core.errors import PermissionDenied
 from health_gate.core.notification import Notification, NotificationFailed
 from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
 from health_gate.core.stage_retry import PipelineMissing, Registration, RetryKind, RetryResult
@@ -78,6 +79,7 @@ class ScriptedPipelines:
     runs: list[ActionAttempt] = field(default_factory=list)
     retry_results: list[RetryResult] = field(default_factory=list)
     missing: bool = False
+    denied: bool = False
     listed: int = 0
     retried: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -85,6 +87,8 @@ class ScriptedPipelines:
         self.listed += 1
         if self.missing:
             raise PipelineMissing(f"PipelineNotFoundException: {pipeline}")
+        if self.denied:
+            raise PermissionDenied(f"may not call codepipeline:ListActionExecutions on {pipeline}")
         return [run for run in self.runs if run.execution_id == execution_id]
 
     def retry_stage(self, pipeline: str, stage: str, execution_id: str) -> RetryResult:

@@ -149,6 +149,16 @@ def test_missing_pipeline_is_not_registered(
     assert registry.rows == {}
 
 
+def test_pipeline_outside_the_retryable_ones_is_not_registered(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    # Given RetryablePipelines leaves this pipeline out, so its runs may not even be listed
+    pipelines.denied = True
+    # Then its failure is logged and ignored, not retried by Lambda into the DLQ
+    assert actions(register_failure(retrier, failure(), NOW)) == ["not-permitted"]
+    assert registry.rows == {}
+
+
 # --- sweeping ---------------------------------------------------------------------------------
 
 

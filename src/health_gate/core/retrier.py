@@ -14,7 +14,7 @@ from datetime import datetime
 
 from health_gate.core.action_attempts import GateFunction
 from health_gate.core.blocked import BlockedExecution, Claim, NotBlocked, find_blocked
-from health_gate.core.errors import GateError
+from health_gate.core.errors import GateError, PermissionDenied
 from health_gate.core.models import Decision
 from health_gate.core.notification import (
     Notification,
@@ -74,6 +74,8 @@ def register_failure(retrier: Retrier, failure: StageFailed, now: datetime) -> l
         attempts = retrier.pipelines.action_attempts(failure.pipeline, failure.execution_id)
     except PipelineMissing as err:
         return [Step("pipeline-missing", where.pipeline, where.stage, where.execution_id, str(err))]
+    except PermissionDenied as err:  # RetryablePipelines leaves this pipeline out: not ours
+        return [Step("not-permitted", where.pipeline, where.stage, where.execution_id, str(err))]
     found = find_blocked(
         attempts, failure.pipeline, failure.execution_id, failure.stage, retrier.gate, now
     )

@@ -43,6 +43,7 @@ _STEPS = {  # action -> (log message, log level, metric)
     "outdated": ("newer execution already registered; message ignored", "info", None),
     "not-blocked": ("stage failure is not a gate block; ignored", "info", None),
     "pipeline-missing": ("pipeline or execution not found; ignored", "warning", None),
+    "not-permitted": ("pipeline outside RetryablePipelines; ignored", "warning", None),
     "kept": ("blocked execution kept", "info", None),
     "claimed-elsewhere": ("record claimed by another invocation", "info", None),
     "retried": ("stage retried", "info", "StagesRetried"),

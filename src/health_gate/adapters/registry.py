@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -118,24 +118,18 @@ class DynamoBlockRegistry:
         self._lease = lease
 
     def register(self, record: BlockedExecution) -> Registration:
-        try:
-            answer = self._client.put_item(
-                TableName=self._table,
-                Item=_to_item(record, record.blocked_at + self._ttl),
-                ConditionExpression="attribute_not_exists(pk) OR startedAt < :started",
-                ExpressionAttributeValues={":started": {"N": _ms(record.started)}},
-                ReturnValues="ALL_OLD",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as err:
-            if error_code(err) != CONDITION_FAILED:
-                raise _translate(err, self._table) from err
-            old: Any = err.response.get("Item") or {}
-            same = old.get("attemptKey", {}).get("S") == record.attempt_key
-            return Registration.DUPLICATE if same else Registration.OUTDATED
-        except (BotoConnectionError, HTTPClientError) as err:
-            raise _translate(err, self._table) from err
-        return Registration.REPLACED if answer.get("Attributes") else Registration.NEW
+        done, answer = self._write(
+            self._client.put_item,
+            Item=_to_item(record, record.blocked_at + self._ttl),
+            ConditionExpression="attribute_not_exists(pk) OR startedAt < :started",
+            ExpressionAttributeValues={":started": {"N": _ms(record.started)}},
+            ReturnValues="ALL_OLD",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+        if done:
+            return Registration.REPLACED if answer.get("Attributes") else Registration.NEW
+        same = answer.get("Item", {}).get("attemptKey", {}).get("S") == record.attempt_key
+        return Registration.DUPLICATE if same else Registration.OUTDATED
 
     def blocked(self, now: datetime) -> list[BlockedExecution]:
         # TTL deletes lazily (within days): expired items are filtered out here.
@@ -160,55 +154,47 @@ class DynamoBlockRegistry:
 
     def claim(self, record: BlockedExecution, now: datetime) -> Claim | None:
         claim = Claim(record, uuid.uuid4().hex, now + self._lease)
-        condition = (
-            "attemptKey = :attempts AND (attribute_not_exists(claimUntil) OR claimUntil < :now)"
-        )
-        values = {
-            ":attempts": {"S": record.attempt_key},
-            ":now": {"N": _seconds(now)},
-            ":token": {"S": claim.token},
-            ":until": {"N": _seconds(claim.until)},
-        }
-        done = self._update(
-            record, "SET claimToken = :token, claimUntil = :until", condition, values
+        done, _ = self._write(
+            self._client.update_item,
+            Key={"pk": {"S": record.key}},
+            UpdateExpression="SET claimToken = :token, claimUntil = :until",
+            ConditionExpression=(
+                "attemptKey = :attempts AND (attribute_not_exists(claimUntil) OR claimUntil < :now)"
+            ),
+            ExpressionAttributeValues={
+                ":attempts": {"S": record.attempt_key},
+                ":now": {"N": _seconds(now)},
+                ":token": {"S": claim.token},
+                ":until": {"N": _seconds(claim.until)},
+            },
         )
         return claim if done else None
 
     def release(self, claim: Claim) -> None:
-        values = {":token": {"S": claim.token}}
-        self._update(claim.record, "REMOVE claimToken, claimUntil", "claimToken = :token", values)
+        self._write(
+            self._client.update_item,
+            Key={"pk": {"S": claim.record.key}},
+            UpdateExpression="REMOVE claimToken, claimUntil",
+            ConditionExpression="claimToken = :token",
+            ExpressionAttributeValues={":token": {"S": claim.token}},
+        )
 
     def remove(self, claim: Claim) -> bool:
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key={"pk": {"S": claim.record.key}},
-                ConditionExpression="claimToken = :token",
-                ExpressionAttributeValues={":token": {"S": claim.token}},
-            )
-        except ClientError as err:
-            if error_code(err) == CONDITION_FAILED:
-                return False
-            raise _translate(err, self._table) from err
-        except (BotoConnectionError, HTTPClientError) as err:
-            raise _translate(err, self._table) from err
-        return True
+        done, _ = self._write(
+            self._client.delete_item,
+            Key={"pk": {"S": claim.record.key}},
+            ConditionExpression="claimToken = :token",
+            ExpressionAttributeValues={":token": {"S": claim.token}},
+        )
+        return done
 
-    def _update(
-        self, record: BlockedExecution, update: str, condition: str, values: dict[str, Any]
-    ) -> bool:
+    def _write(self, operation: Callable[..., Any], **arguments: Any) -> tuple[bool, Any]:
+        """(True, the answer), or (False, the error response) when the condition failed."""
         try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": record.key}},
-                UpdateExpression=update,
-                ConditionExpression=condition,
-                ExpressionAttributeValues=values,
-            )
+            return True, operation(TableName=self._table, **arguments)
         except ClientError as err:
             if error_code(err) == CONDITION_FAILED:
-                return False
+                return False, err.response
             raise _translate(err, self._table) from err
         except (BotoConnectionError, HTTPClientError) as err:
             raise _translate(err, self._table) from err
-        return True

@@ -420,6 +420,9 @@ def test_a_malformed_message_among_good_ones_is_dropped(
     assert result == {"messages": 4, "swept": 0}
     assert len(world.records()) == 1
     assert messages_logged(log_lines).count("message dropped") == 3
+    # And events of neither kind are dropped whole, without an error
+    assert world.deliver({"Records": "not a list"}) == {"messages": 1, "swept": 0}
+    assert world.deliver({"something": "else"}) == {"messages": 1, "swept": 0}
 
 
 def test_a_message_that_fails_does_not_stop_the_others_but_fails_the_invocation(

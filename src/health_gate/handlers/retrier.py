@@ -61,8 +61,11 @@ class RetrierFailed(Exception):
 
 
 def _messages(event: dict[str, Any]) -> Iterator[tuple[str, PipelineMessage]]:
-    if "Records" not in event:  # EventBridge Scheduler / rule invoking the function directly
+    if "Records" not in event:  # the schedule's rule invokes the function directly
         yield str(event.get("id", "direct")), parse_event(event)
+        return
+    if not isinstance(event["Records"], list):
+        yield "records", Unrecognised("Records is not a list")
         return
     for index, record in enumerate(SNSEvent(event).records):
         try:

@@ -82,7 +82,7 @@ def test_healthy_when_no_event_is_open(aws_fake: AwsFake) -> None:
         "eventTypeCategories": ["issue"],
         "eventStatusCodes": ["open"],
         "regions": ["us-east-1", "global"],
-        "services": ["EC2", "CLOUDFORMATION"],
+        "services": ["EC2", "CLOUDFORMATION", "MULTIPLE_SERVICES"],
     }
 
 
@@ -140,6 +140,19 @@ def test_global_event_blocks_by_default(aws_fake: AwsFake) -> None:
     # Then it blocks and names the global event
     message = assert_failure(aws_fake, "JobFailed")
     assert "IAM AWS_IAM_OPERATIONAL_ISSUE in global" in message
+
+
+def test_multi_service_outage_blocks_a_gate_filtered_on_one_service(aws_fake: AwsFake) -> None:
+    # Given a regional outage that AWS Health files under MULTIPLE_SERVICES
+    aws_fake.add_event(
+        service="MULTIPLE_SERVICES", eventTypeCode="AWS_MULTIPLE_SERVICES_OPERATIONAL_ISSUE"
+    )
+    # When a gate that watches EC2 only runs
+    run_gate(job_event(params(services=["EC2"])))
+    # Then the outage blocks it
+    assert "MULTIPLE_SERVICES AWS_MULTIPLE_SERVICES_OPERATIONAL_ISSUE" in assert_failure(
+        aws_fake, "JobFailed"
+    )
 
 
 def test_ignored_event_type_does_not_block(aws_fake: AwsFake) -> None:

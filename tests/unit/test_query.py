@@ -89,12 +89,26 @@ def test_default_settings_plan_one_query_with_every_filter() -> None:
     assert not query.organization
 
 
-def test_ten_regions_and_ten_services_go_into_the_filter() -> None:
-    settings = GateSettings(regions=ELEVEN_REGIONS[:10], services=ELEVEN_SERVICES[:10])
+def test_ten_regions_and_nine_services_go_into_the_filter() -> None:
+    # Given nine services: with MULTIPLE_SERVICES added, the filter holds the API's maximum
+    settings = GateSettings(regions=ELEVEN_REGIONS[:10], services=ELEVEN_SERVICES[:9])
     (query,) = plan_queries(settings)
     assert query.regions == ELEVEN_REGIONS[:10]
-    assert query.services == ELEVEN_SERVICES[:10]
+    assert query.services == (*ELEVEN_SERVICES[:9], "MULTIPLE_SERVICES")
     assert len(query.api_filter()["regions"]) == MAX_FILTER_VALUES
+    assert len(query.api_filter()["services"]) == MAX_FILTER_VALUES
+
+
+def test_a_service_filter_also_asks_for_multi_service_events() -> None:
+    # Given a gate that cares about EC2 only
+    (query,) = plan_queries(GateSettings(regions=("us-east-1",), services=("EC2",)))
+    # Then the API is also asked for MULTIPLE_SERVICES events, which affect EC2 too
+    assert query.api_filter()["services"] == ["EC2", "MULTIPLE_SERVICES"]
+
+
+def test_ten_services_plus_multi_service_are_filtered_locally() -> None:
+    (query,) = plan_queries(GateSettings(regions=("us-east-1",), services=ELEVEN_SERVICES[:10]))
+    assert "services" not in query.api_filter()
 
 
 def test_more_than_ten_regions_are_left_out_of_the_filter() -> None:
@@ -105,7 +119,7 @@ def test_more_than_ten_regions_are_left_out_of_the_filter() -> None:
     # Then one query asks for every region (filtered locally later), keeping the service filter
     assert len(queries) == 1
     assert "regions" not in queries[0].api_filter()
-    assert queries[0].api_filter()["services"] == ["EC2"]
+    assert queries[0].api_filter()["services"] == ["EC2", "MULTIPLE_SERVICES"]
 
 
 def test_more_than_ten_services_are_left_out_of_the_filter() -> None:

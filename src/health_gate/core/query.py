@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from health_gate.core.decision import MULTIPLE_SERVICES
 from health_gate.core.settings import GateSettings
 
 __all__ = ["MAX_ACCOUNTS", "MAX_FILTER_VALUES", "HealthQuery", "plan_queries"]
@@ -48,13 +49,20 @@ def _within_limit(values: tuple[str, ...]) -> tuple[str, ...]:
     return values if len(values) <= MAX_FILTER_VALUES else ()
 
 
+def _api_services(services: tuple[str, ...]) -> tuple[str, ...]:
+    """A service filter must also ask for multi-service events: they affect every service."""
+    if not services or MULTIPLE_SERVICES in services:
+        return services
+    return services + (MULTIPLE_SERVICES,)
+
+
 def plan_queries(settings: GateSettings) -> tuple[HealthQuery, ...]:
     """The fewest queries whose union covers everything the settings ask about."""
     base = HealthQuery(
         categories=settings.event_type_categories,
         status_codes=settings.event_status_codes,
         regions=_within_limit(settings.regions),
-        services=_within_limit(settings.services),
+        services=_within_limit(_api_services(settings.services)),
         organization=settings.organization,
     )
     accounts = settings.account_ids if settings.organization else ()

@@ -16,6 +16,7 @@ import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError, ReadTimeoutError
+
 from tests.fakes.aws_fake import AwsFake
 
 if TYPE_CHECKING:

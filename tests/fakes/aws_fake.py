@@ -16,13 +16,13 @@ import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 from tests.fakes.aws_fake_codepipeline import CodePipelineState, JobState
 from tests.fakes.aws_fake_health import HealthState
 from tests.fakes.aws_fake_http import JsonServer, credential_scope, lenient_json, strict_json
 from tests.fakes.aws_fake_model import AwsError, error_status, validate_request
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = ["AwsFake", "FakeCall"]
 
@@ -80,7 +80,7 @@ class _Scripts:
         return None
 
 
-class AwsFake:
+class AwsFake(LoopbackServer):
     """The fake server. Starts on 127.0.0.1 at a free port; `close()` stops it and its threads.
 
     `signing_region`, when given, makes the fake reject requests signed for another region with
@@ -109,13 +109,7 @@ class AwsFake:
             "RetryStageExecution": self._pipeline.retry_stage_execution,
             "GetPipelineState": self._pipeline.get_pipeline_state,
         }
-        self._server = JsonServer(self.handle)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host!s}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="aws-fake"
-        )
-        self._thread.start()
+        self.url = self._serve(JsonServer(self.handle), name="aws-fake")
 
     # --- Health set-up ------------------------------------------------------------------------
 
@@ -225,24 +219,8 @@ class AwsFake:
 
     def close(self) -> None:
         """Stop serving, end open connections and pending delays, and join every thread."""
-        if self._closing.is_set():
-            return
         self._closing.set()
-        self._server.shutdown()
-        self._server.abort_connections()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> AwsFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        super().close()
 
     # --- request handling (server threads) ----------------------------------------------------
 

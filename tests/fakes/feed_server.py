@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pytest
+
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = ["FEEDS", "FeedServer", "feed_server"]
 
@@ -30,7 +31,7 @@ class _Reply:
 
 
 @dataclass
-class FeedServer:
+class FeedServer(LoopbackServer):
     """Answers GET /public/currentevents with the current body; `url` points there."""
 
     _reply: _Reply = field(default_factory=lambda: _Reply(200, b"[]", "application/json"))
@@ -39,13 +40,7 @@ class FeedServer:
     requests: list[dict[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._server = _Server(self)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host!s}:{port}{FEED_PATH}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="feed-fake"
-        )
-        self._thread.start()
+        self.url = self._serve(_Server(self), name="feed-fake") + FEED_PATH
 
     def serve(self, body: bytes, status: int = 200, content_type: str = "application/json") -> None:
         with self._lock:
@@ -67,22 +62,6 @@ class FeedServer:
             if self._failures:
                 return _Reply(self._failures.pop(0), b"<html>error</html>", "text/html")
             return self._reply
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> FeedServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class _Server(ThreadingHTTPServer):

@@ -1,9 +1,12 @@
-"""Shared set-up for handler tests: sample events from events/, a cold container per test."""
+"""Shared set-up for handler tests: sample events from events/, a cold container per test, and
+the JSON log lines the handlers write."""
 
 from __future__ import annotations
 
 import copy
+import io
 import json
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from typing import Any
 import pytest
 
 from health_gate.handlers import wiring
+from health_gate.handlers.observability import logger
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -45,3 +49,19 @@ def cold_container() -> Iterator[None]:
 @pytest.fixture
 def make_job_event() -> Callable[..., dict[str, Any]]:
     return job_event
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """The handlers' JSON log lines, exactly as Lambda would ship them to CloudWatch."""
+    stream = io.StringIO()
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def log_records(log_lines: io.StringIO) -> list[dict[str, Any]]:
+    """Each captured log line, parsed."""
+    return [json.loads(line) for line in log_lines.getvalue().splitlines()]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,10 +16,9 @@ import pytest
 
 from health_gate.adapters.health_endpoints import HealthEndpoint
 from health_gate.handlers import gate, wiring
-from health_gate.handlers.observability import logger
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.lambda_context import FakeLambdaContext
-from tests.handlers.conftest import job_event, load_event
+from tests.handlers.conftest import job_event, load_event, log_records
 
 JOB_ID = "5f1c9a8e-2b7d-4c3a-9e6f-0d4b8a2c7e11"
 STARTED = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
@@ -379,24 +377,13 @@ def test_a_failed_report_raises_so_lambda_retries_and_keeps_the_event(aws_fake: 
         run_gate(job_event(None))
 
 
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """The gate's JSON log lines, exactly as Lambda would ship them to CloudWatch."""
-    stream = io.StringIO()
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
-
-
 def test_logs_never_contain_artifact_credentials(aws_fake: AwsFake, log_lines: io.StringIO) -> None:
     # Given the recorded job event, which carries (fake) live artifact credentials
     aws_fake.add_event(arn=EC2_ARN)
     # When the gate blocks
     run_gate(load_event("codepipeline/job-json-params.json"))
     # Then its logs are JSON with the job ID as correlation ID, the verdict, and no secret
-    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    records = log_records(log_lines)
     decided = next(r for r in records if r["message"] == "gate decided")
     assert decided["correlation_id"] == JOB_ID
     assert decided["verdict"] == "BLOCKED"

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,10 +17,9 @@ import pytest
 from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.handlers import gate, polling
-from health_gate.handlers.observability import logger
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import START, FakeClock, FakeClockContext
-from tests.handlers.conftest import job_event
+from tests.handlers.conftest import job_event, log_records
 from tests.unit.test_wait_token import signed, valid_body
 
 EC2_ARN = (
@@ -251,22 +248,12 @@ def test_a_re_check_that_is_denied_ends_the_wait_with_that_error(
     assert report.params["failureDetails"]["type"] == "PermissionError"
 
 
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
-
-
 def test_logs_follow_the_wait_without_the_token(
     aws_fake: AwsFake, clock: FakeClock, open_issue: None, log_lines: io.StringIO
 ) -> None:
     report = invoke(aws_fake, clock, wait_params(), job(1))
     token = continuation_of(report)
-    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    records = log_records(log_lines)
     checks = [r for r in records if r["message"] == "gate checked while waiting"]
     assert len(checks) == 6 and all(r["correlation_id"] == job(1) for r in checks)
     still = next(r for r in records if r["message"] == "gate still waiting")

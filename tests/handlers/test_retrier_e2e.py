@@ -11,7 +11,6 @@ import copy
 import functools
 import io
 import json
-import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,11 +24,10 @@ from moto.dynamodb.models import DynamoDBBackend
 
 from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.handlers import gate, retrier, wiring
-from health_gate.handlers.observability import logger
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.fakes.pipeline_runs import EXECUTION, PIPELINE, STAGE, action_run, detail_from_report
-from tests.handlers.conftest import load_event
+from tests.handlers.conftest import load_event, log_records
 
 GATE_FUNCTION = "health-gate-HealthGateFunction-EXAMPLE"  # as in events/codepipeline/
 TABLE = "health-gate-BlockedExecutionsTable-TEST"
@@ -120,17 +118,6 @@ def world(aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]
     wiring.reset_retrier()
 
 
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """The JSON log lines, exactly as Lambda would ship them to CloudWatch."""
-    stream = io.StringIO()
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
-
-
 def gate_blocks(world: World, execution_id: str = EXECUTION, stage: str = STAGE) -> None:
     """The gate handler blocks; CodePipeline then lists its run with the failure it reported."""
     if not world.fake.events:
@@ -192,7 +179,7 @@ def codepipeline_retries(world: World, stage: str = STAGE) -> None:
 
 
 def messages_logged(log_lines: io.StringIO) -> list[str]:
-    return [json.loads(line)["message"] for line in log_lines.getvalue().splitlines()]
+    return [record["message"] for record in log_records(log_lines)]
 
 
 # --- the whole loop -----------------------------------------------------------------------------
@@ -371,7 +358,7 @@ def test_a_stale_record_is_deleted(code: str, world: World, log_lines: io.String
     world.deliver(scheduled())
     assert world.records() == []
     assert world.notices() == ["HealthGateStale"]
-    stale = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    stale = log_records(log_lines)
     assert any(r["message"] == "stale record removed" and code in r["reason"] for r in stale)
 
 

@@ -2,7 +2,7 @@
 
 import os
 
-pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.feed_server"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.feed_server", "tests.fakes.cli"]
 
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
 os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from health_gate.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY, main
+from health_gate.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY
 from health_gate.core.fallback import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from health_gate.handlers import polling
 from tests.fakes.aws_fake import AwsFake
+from tests.fakes.cli import run_check
 from tests.fakes.clock import FakeClock
 from tests.fakes.feed_server import FeedServer
 
@@ -27,12 +26,7 @@ OPEN_EC2 = {
 }
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("HEALTH_GATE_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture
@@ -55,18 +49,12 @@ def feed(feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> FeedServer
     return feed_server
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *argv], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_a_wait_that_runs_out_exits_1_after_printing_each_check(
     clock: FakeClock, blocked_file: Path
 ) -> None:
     # Given a recorded open issue that will not clear
     # When the CLI waits up to 1 minute, checking every 30 s
-    code, out, _ = run(
+    code, out, _ = run_check(
         "--events-file",
         str(blocked_file),
         "--wait",
@@ -93,7 +81,7 @@ def test_a_wait_that_clears_exits_0(clock: FakeClock, feed: FeedServer) -> None:
     feed.serve_file("ec2-open.utf16be.json")
     clock.at(25, lambda: feed.serve_file("empty.utf16be.json"))
     # When the CLI waits on the public feed
-    code, out, _ = run(
+    code, out, _ = run_check(
         "--source", "public-dashboard", "--regions", "us-east-1", "--wait",
         "--poll-interval-seconds", "10",
     )  # fmt: skip
@@ -107,7 +95,7 @@ def test_a_wait_that_clears_exits_0(clock: FakeClock, feed: FeedServer) -> None:
 
 def test_healthy_at_once_prints_no_progress(clock: FakeClock, feed: FeedServer) -> None:
     feed.serve_file("empty.utf16be.json")
-    code, out, _ = run("--source", "public-dashboard", "--wait")
+    code, out, _ = run_check("--source", "public-dashboard", "--wait")
     assert code == EXIT_HEALTHY
     assert "waiting:" not in out and "Waited" not in out
 
@@ -115,7 +103,7 @@ def test_healthy_at_once_prints_no_progress(clock: FakeClock, feed: FeedServer) 
 def test_json_output_stays_clean_with_progress_on_stderr(
     clock: FakeClock, blocked_file: Path
 ) -> None:
-    code, out, err = run(
+    code, out, err = run_check(
         "--events-file", str(blocked_file), "--wait", "--max-wait-minutes", "1", "--json"
     )
     assert code == EXIT_BLOCKED
@@ -137,14 +125,14 @@ def test_json_output_stays_clean_with_progress_on_stderr(
 def test_wait_flags_out_of_place_or_range_exit_2_naming_the_key(
     blocked_file: Path, flags: list[str], key: str
 ) -> None:
-    code, _, err = run("--events-file", str(blocked_file), *flags)
+    code, _, err = run_check("--events-file", str(blocked_file), *flags)
     assert code == EXIT_ERROR
     assert key in err
 
 
 def test_an_unknown_source_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exited:
-        run("--source", "rss")
+        run_check("--source", "rss")
     assert exited.value.code == 2
 
 
@@ -153,13 +141,13 @@ def test_source_auto_falls_back_to_the_feed_and_says_so(
 ) -> None:
     aws_fake.fail_next("DescribeEvents", "SubscriptionRequiredException")
     feed.serve_file("empty.utf16be.json")
-    code, out, _ = run("--source", "auto", "--regions", "us-east-1")
+    code, out, _ = run_check("--source", "auto", "--regions", "us-east-1")
     assert code == EXIT_HEALTHY
     assert f"Note: {FALLBACK_NOTE}" in out
 
 
 def test_an_unreadable_feed_exits_2_naming_the_feed(feed: FeedServer) -> None:
     feed.serve_file("html-error.html", content_type="text/html")
-    code, _, err = run("--source", "public-dashboard")
+    code, _, err = run_check("--source", "public-dashboard")
     assert code == EXIT_ERROR
     assert "public AWS Health Dashboard feed" in err

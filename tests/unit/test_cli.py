@@ -14,6 +14,7 @@ import pytest
 
 import health_gate
 from health_gate.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY, main
+from tests.fakes.cli import run_check
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "health"
 RECORDED = sorted(EVENTS.glob("*.json"))
@@ -40,13 +41,7 @@ def api_event(arn: str, status: str = "open", category: str = "issue") -> dict[s
     }
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A machine in us-east-1 with no deploy-time defaults leaking in."""
-    for name in list(os.environ):
-        if name.startswith("HEALTH_GATE_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture
@@ -69,14 +64,8 @@ def healthy_file(tmp_path: Path) -> Path:
     return path
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *argv], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
-    code, out, _ = run(*argv, "--json")
+    code, out, _ = run_check(*argv, "--json")
     body: dict[str, Any] = json.loads(out)
     return code, body
 
@@ -87,7 +76,7 @@ def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
 def test_blocked_exits_1_and_prints_a_table_of_the_blocking_events(pages_file: Path) -> None:
     # Given a recorded response with open issues in us-east-1 and global, on two pages
     # When the CLI checks it with the default regions (us-east-1 and global)
-    code, out, err = run("--events-file", str(pages_file))
+    code, out, err = run_check("--events-file", str(pages_file))
     # Then it exits 1 and prints a table with one row per blocking event
     assert code == EXIT_BLOCKED == 1
     assert err == ""
@@ -109,7 +98,7 @@ def test_blocked_exits_1_and_prints_a_table_of_the_blocking_events(pages_file: P
 
 
 def test_healthy_exits_0_and_says_healthy(healthy_file: Path) -> None:
-    code, out, err = run("--events-file", str(healthy_file))
+    code, out, err = run_check("--events-file", str(healthy_file))
     assert code == EXIT_HEALTHY == 0
     assert out == "HEALTHY: no blocking AWS Health events in us-east-1, global (2 checked).\n"
     assert err == ""
@@ -225,7 +214,7 @@ def test_deploy_time_defaults_from_the_environment_apply(
 def test_bad_input_exits_2_with_the_reason_on_stderr(
     pages_file: Path, argv: list[str], said: str
 ) -> None:
-    code, out, err = run("--events-file", str(pages_file), *argv)
+    code, out, err = run_check("--events-file", str(pages_file), *argv)
     assert code == EXIT_ERROR == 2
     assert out == ""
     assert err.startswith("health-gate: ")
@@ -233,7 +222,7 @@ def test_bad_input_exits_2_with_the_reason_on_stderr(
 
 
 def test_missing_events_file_exits_2(tmp_path: Path) -> None:
-    code, _, err = run("--events-file", str(tmp_path / "missing.json"))
+    code, _, err = run_check("--events-file", str(tmp_path / "missing.json"))
     assert code == EXIT_ERROR
     assert "Cannot read events file" in err
 
@@ -247,7 +236,7 @@ def test_events_file_that_is_no_describe_events_response_exits_2(
 ) -> None:
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
-    code, _, err = run("--events-file", str(path))
+    code, _, err = run_check("--events-file", str(path))
     assert code == EXIT_ERROR
     assert "is not a recorded DescribeEvents response" in err
 
@@ -305,4 +294,6 @@ def test_every_recorded_sample_gives_the_verdict_its_events_call_for(path: Path)
 def test_the_demo_samples_show_a_healthy_and_a_blocked_verdict(name: str, code: int) -> None:
     if not (EVENTS / name).exists():
         pytest.skip(f"events/health/{name} not recorded yet")
-    assert run("--events-file", str(EVENTS / name), "--regions", "us-east-1,global")[0] == code
+    assert (
+        run_check("--events-file", str(EVENTS / name), "--regions", "us-east-1,global")[0] == code
+    )

@@ -1,5 +1,5 @@
-"""Shared set-up for handler tests: sample events from events/, a cold container per test, and
-the JSON log lines the handlers write."""
+"""Shared set-up for handler tests: sample events from events/, a cold container per test, the
+JSON log lines the handlers write, and a fake clock for the wait loop."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from health_gate.handlers import wiring
+from health_gate.handlers import polling, wiring
 from health_gate.handlers.observability import logger
+from tests.fakes.clock import FakeClock
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -65,3 +66,11 @@ def log_lines() -> Iterator[io.StringIO]:
 def log_records(log_lines: io.StringIO) -> list[dict[str, Any]]:
     """Each captured log line, parsed."""
     return [json.loads(line) for line in log_lines.getvalue().splitlines()]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The wait loop's clock: sleeping advances it at once."""
+    fake = FakeClock()
+    monkeypatch.setattr(polling, "system_clock", lambda: fake)
+    return fake

@@ -9,7 +9,6 @@ import pytest
 
 from health_gate.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY
 from health_gate.core.fallback import FALLBACK_NOTE, PUBLIC_FEED_NOTE
-from health_gate.handlers import polling
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.cli import run_check
 from tests.fakes.clock import FakeClock
@@ -27,13 +26,6 @@ OPEN_EC2 = {
 
 
 pytestmark = pytest.mark.usefixtures("cli_environment")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(polling, "system_clock", lambda: fake)
-    return fake
 
 
 @pytest.fixture

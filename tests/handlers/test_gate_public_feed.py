@@ -13,7 +13,7 @@ import pytest
 
 from health_gate.core.fallback import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from health_gate.core.outcome import BLOCKED_MARKER
-from health_gate.handlers import gate, polling
+from health_gate.handlers import gate
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.feed_server import FeedServer
@@ -223,11 +223,9 @@ def test_the_health_api_source_still_says_a_plan_is_needed(
 
 
 def test_wait_mode_on_the_feed_releases_the_stage_when_the_feed_clears(
-    aws_fake: AwsFake, feed: FeedServer, monkeypatch: pytest.MonkeyPatch
+    aws_fake: AwsFake, feed: FeedServer, clock: FakeClock
 ) -> None:
     # Given an open issue on the feed that is gone 25 s later
-    clock = FakeClock()
-    monkeypatch.setattr(polling, "system_clock", lambda: clock)
     feed.serve_file("ec2-open.utf16be.json")
     clock.at(25, lambda: feed.serve_file("empty.utf16be.json"))
     # When the gate waits, checking every 10 s

@@ -16,7 +16,7 @@ import pytest
 
 from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.core.wait_token import WaitState, decode_token, encode_token
-from health_gate.handlers import gate, polling
+from health_gate.handlers import gate
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import START, FakeClock, FakeClockContext
 from tests.handlers.conftest import job_event, log_records
@@ -42,14 +42,6 @@ def wait_params(max_wait: int = 10, poll: int = 10, **more: Any) -> str:
             **more,
         }
     )
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """The handler's clock: sleeping advances it at once."""
-    fake = FakeClock()
-    monkeypatch.setattr(polling, "system_clock", lambda: fake)
-    return fake
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ Health event closes after 90 s") fire when the clock passes it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+from tests.fakes.lambda_context import FakeLambdaContext
 
 __all__ = ["FakeClock", "FakeClockContext", "START"]
 
@@ -45,28 +46,17 @@ class FakeClock:
         self._due.append((offset, action))
 
 
-@dataclass
-class FakeClockContext:
+class FakeClockContext(FakeLambdaContext):
     """A Lambda context whose remaining time runs down with the fake clock and real time."""
 
-    clock: FakeClock
-    timeout_ms: int = 300_000
-    function_name: str = "health-gate-HealthGateFunction-TEST"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 128
-    aws_request_id: str = "8f2a3c1e-0000-4000-8000-000000000002"
-    invoked_function_arn: str = (
-        "arn:aws:lambda:us-east-1:123456789012:function:health-gate-HealthGateFunction-TEST"
-    )
-    log_group_name: str = "/aws/lambda/health-gate-HealthGateFunction-TEST"
-    log_stream_name: str = "2026/05/01/[$LATEST]0000"
-    _clock_start: float = -1.0
-    _real_start: float = field(default_factory=time.monotonic)
+    def __init__(self, clock: FakeClock, timeout_ms: int = 300_000) -> None:
+        super().__init__(
+            timeout_ms=timeout_ms,
+            aws_request_id="8f2a3c1e-0000-4000-8000-000000000002",
+            log_stream_name="2026/05/01/[$LATEST]0000",
+        )
+        self.clock = clock
+        self._clock_start = clock.offset
 
-    def __post_init__(self) -> None:
-        self._clock_start = self.clock.offset
-
-    def get_remaining_time_in_millis(self) -> int:
-        fake = self.clock.offset - self._clock_start
-        real = time.monotonic() - self._real_start
-        return max(0, int(self.timeout_ms - (fake + real) * 1000))
+    def elapsed_seconds(self) -> float:
+        return super().elapsed_seconds() + self.clock.offset - self._clock_start

@@ -24,6 +24,9 @@ class FakeLambdaContext:
     log_stream_name: str = "2026/11/23/[$LATEST]0000"
     _started: float = field(default_factory=time.monotonic)
 
+    def elapsed_seconds(self) -> float:
+        """Seconds since the invocation started; what the remaining time counts down by."""
+        return time.monotonic() - self._started
+
     def get_remaining_time_in_millis(self) -> int:
-        elapsed_ms = (time.monotonic() - self._started) * 1000
-        return max(0, int(self.timeout_ms - elapsed_ms))
+        return max(0, int(self.timeout_ms - self.elapsed_seconds() * 1000))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
@@ -25,39 +22,16 @@ HEALTHY = Succeed(
 )
 
 
-def codepipeline_client() -> CodePipelineClient:
-    return boto3.client(
-        "codepipeline",
-        region_name="us-east-1",
-        endpoint_url="https://codepipeline.us-east-1.amazonaws.com",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
 @pytest.fixture
-def client() -> CodePipelineClient:
-    return codepipeline_client()
-
-
-@pytest.fixture
-def stub(client: CodePipelineClient) -> Iterator[Stubber]:
-    with Stubber(client) as stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def reporter(client: CodePipelineClient) -> CodePipelineJobReporter:
-    return CodePipelineJobReporter(client)
+def reporter(codepipeline: CodePipelineClient) -> CodePipelineJobReporter:
+    return CodePipelineJobReporter(codepipeline)
 
 
 def test_succeed_sends_the_summary_and_output_variables(
-    stub: Stubber, reporter: CodePipelineJobReporter
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter
 ) -> None:
     # Given a healthy outcome
-    stub.add_response(
+    codepipeline_stub.add_response(
         "put_job_success_result",
         {},
         expected_params={
@@ -75,9 +49,9 @@ def test_succeed_sends_the_summary_and_output_variables(
 
 
 def test_succeed_without_variables_sends_no_output_variables(
-    stub: Stubber, reporter: CodePipelineJobReporter
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter
 ) -> None:
-    stub.add_response(
+    codepipeline_stub.add_response(
         "put_job_success_result",
         {},
         expected_params={"jobId": JOB, "executionDetails": {"summary": "done"}},
@@ -87,11 +61,11 @@ def test_succeed_without_variables_sends_no_output_variables(
 
 @pytest.mark.parametrize("percent", [0, 37, 100])
 def test_continue_sends_a_token_and_progress_but_no_output_variables(
-    stub: Stubber, reporter: CodePipelineJobReporter, percent: int
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter, percent: int
 ) -> None:
     # Given the gate is still waiting (CodePipeline forbids output variables with a token)
     outcome = Continue("Waiting for 2 AWS Health events", '{"v":1}', percent)
-    stub.add_response(
+    codepipeline_stub.add_response(
         "put_job_success_result",
         {},
         expected_params={
@@ -108,11 +82,11 @@ def test_continue_sends_a_token_and_progress_but_no_output_variables(
 
 
 def test_fail_sends_type_message_and_external_execution_id(
-    stub: Stubber, reporter: CodePipelineJobReporter
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter
 ) -> None:
     # Given a blocked deployment
     outcome = Fail("JobFailed", "Blocked by AWS Health: 1 open event", BLOCKED_MARKER)
-    stub.add_response(
+    codepipeline_stub.add_response(
         "put_job_failure_result",
         {},
         expected_params={
@@ -131,9 +105,9 @@ def test_fail_sends_type_message_and_external_execution_id(
     "failure_type", ["ConfigurationError", "PermissionError", "SystemUnavailable", "JobFailed"]
 )
 def test_fail_without_marker_sends_no_external_execution_id(
-    stub: Stubber, reporter: CodePipelineJobReporter, failure_type: str
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter, failure_type: str
 ) -> None:
-    stub.add_response(
+    codepipeline_stub.add_response(
         "put_job_failure_result",
         {},
         expected_params={
@@ -152,10 +126,10 @@ def test_fail_without_marker_sends_no_external_execution_id(
     ],
 )
 def test_invalid_job_state_means_already_reported(
-    stub: Stubber, reporter: CodePipelineJobReporter, operation: str, outcome: Any
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter, operation: str, outcome: Any
 ) -> None:
     # Given CodePipeline no longer accepts a result (a duplicate delivery, or the job timed out)
-    stub.add_client_error(
+    codepipeline_stub.add_client_error(
         operation,
         service_error_code="InvalidJobStateException",
         service_message="The job is in an invalid state",
@@ -177,9 +151,9 @@ def test_invalid_job_state_means_already_reported(
     ],
 )
 def test_other_errors_are_report_failed(
-    stub: Stubber, reporter: CodePipelineJobReporter, code: str, status: int
+    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter, code: str, status: int
 ) -> None:
-    stub.add_client_error(
+    codepipeline_stub.add_client_error(
         "put_job_success_result",
         service_error_code=code,
         service_message="no",
@@ -189,10 +163,10 @@ def test_other_errors_are_report_failed(
         reporter.report(JOB, HEALTHY)
 
 
-def test_an_unreachable_codepipeline_is_report_failed(client: CodePipelineClient) -> None:
+def test_an_unreachable_codepipeline_is_report_failed(codepipeline: CodePipelineClient) -> None:
     def unreachable(**_: Any) -> None:
         raise EndpointConnectionError(endpoint_url="https://codepipeline.us-east-1.amazonaws.com")
 
-    client.meta.events.register("before-call.codepipeline.PutJobFailureResult", unreachable)
+    codepipeline.meta.events.register("before-call.codepipeline.PutJobFailureResult", unreachable)
     with pytest.raises(ReportFailed, match="Could not connect"):
-        CodePipelineJobReporter(client).report(JOB, Fail("JobFailed", "x"))
+        CodePipelineJobReporter(codepipeline).report(JOB, Fail("JobFailed", "x"))

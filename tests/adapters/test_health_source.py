@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 
@@ -22,9 +20,7 @@ from health_gate.core.errors import (
 )
 from health_gate.core.models import HealthEvent
 from health_gate.core.query import HealthQuery
-
-if TYPE_CHECKING:
-    from mypy_boto3_health import HealthClient
+from tests.fakes.stubbed import health_client
 
 STARTED = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 QUERY = HealthQuery(
@@ -36,18 +32,6 @@ SENT_FILTER = {
     "regions": ["us-east-1", "global"],
 }
 FIRST_PAGE = {"filter": SENT_FILTER, "maxResults": 100}
-
-
-def health_client(region: str) -> HealthClient:
-    """A real Health client that never retries (so the Stubber sees exactly one call each)."""
-    return boto3.client(
-        "health",
-        region_name=region,
-        endpoint_url=f"https://health.{region}.amazonaws.com",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}),
-    )
 
 
 def api_event(n: int, region: str = "us-east-1", with_zone: bool = True) -> dict[str, Any]:

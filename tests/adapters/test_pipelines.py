@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.stub import Stubber
 
 from health_gate.adapters.pipelines import CodePipelineControl
@@ -28,27 +25,8 @@ RETRY = {
 
 
 @pytest.fixture
-def client() -> CodePipelineClient:
-    return boto3.client(
-        "codepipeline",
-        region_name="us-east-1",
-        endpoint_url="https://codepipeline.us-east-1.amazonaws.com",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-@pytest.fixture
-def stub(client: CodePipelineClient) -> Iterator[Stubber]:
-    with Stubber(client) as stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def control(client: CodePipelineClient) -> CodePipelineControl:
-    return CodePipelineControl(client)
+def control(codepipeline: CodePipelineClient) -> CodePipelineControl:
+    return CodePipelineControl(codepipeline)
 
 
 def list_params(token: str | None = None) -> dict[str, object]:
@@ -62,16 +40,18 @@ def list_params(token: str | None = None) -> dict[str, object]:
     return params
 
 
-def test_every_page_of_action_runs_is_read(stub: Stubber, control: CodePipelineControl) -> None:
+def test_every_page_of_action_runs_is_read(
+    codepipeline_stub: Stubber, control: CodePipelineControl
+) -> None:
     # Given two pages of runs for the execution
     gate = blocked_run(attempt_id="run-1")
     build = action_run(status="Succeeded", stage="Build", action="Build", attempt_id="run-0")
-    stub.add_response(
+    codepipeline_stub.add_response(
         "list_action_executions",
         {"actionExecutionDetails": [gate], "nextToken": "page-2"},
         list_params(),
     )
-    stub.add_response(
+    codepipeline_stub.add_response(
         "list_action_executions", {"actionExecutionDetails": [build]}, list_params("page-2")
     )
     # When the runs are listed
@@ -87,15 +67,19 @@ def test_every_page_of_action_runs_is_read(stub: Stubber, control: CodePipelineC
     "code", ["PipelineNotFoundException", "PipelineExecutionNotFoundException"]
 )
 def test_a_missing_pipeline_or_execution_is_reported_as_such(
-    code: str, stub: Stubber, control: CodePipelineControl
+    code: str, codepipeline_stub: Stubber, control: CodePipelineControl
 ) -> None:
-    stub.add_client_error("list_action_executions", code, expected_params=list_params())
+    codepipeline_stub.add_client_error(
+        "list_action_executions", code, expected_params=list_params()
+    )
     with pytest.raises(PipelineMissing, match=code):
         control.action_attempts(PIPELINE, EXECUTION)
 
 
-def test_a_denied_listing_names_the_permission(stub: Stubber, control: CodePipelineControl) -> None:
-    stub.add_client_error(
+def test_a_denied_listing_names_the_permission(
+    codepipeline_stub: Stubber, control: CodePipelineControl
+) -> None:
+    codepipeline_stub.add_client_error(
         "list_action_executions", "AccessDeniedException", expected_params=list_params()
     )
     with pytest.raises(PermissionDenied, match="codepipeline:ListActionExecutions"):
@@ -103,9 +87,11 @@ def test_a_denied_listing_names_the_permission(stub: Stubber, control: CodePipel
 
 
 def test_retry_asks_for_the_failed_actions_only(
-    stub: Stubber, control: CodePipelineControl
+    codepipeline_stub: Stubber, control: CodePipelineControl
 ) -> None:
-    stub.add_response("retry_stage_execution", {"pipelineExecutionId": EXECUTION}, RETRY)
+    codepipeline_stub.add_response(
+        "retry_stage_execution", {"pipelineExecutionId": EXECUTION}, RETRY
+    )
     assert control.retry_stage(PIPELINE, STAGE, EXECUTION).kind is RetryKind.RETRIED
 
 
@@ -123,9 +109,13 @@ def test_retry_asks_for_the_failed_actions_only(
     ],
 )
 def test_retry_errors_become_stale_or_busy(
-    code: str, status: int, kind: RetryKind, stub: Stubber, control: CodePipelineControl
+    code: str,
+    status: int,
+    kind: RetryKind,
+    codepipeline_stub: Stubber,
+    control: CodePipelineControl,
 ) -> None:
-    stub.add_client_error(
+    codepipeline_stub.add_client_error(
         "retry_stage_execution", code, "why", http_status_code=status, expected_params=RETRY
     )
     result = control.retry_stage(PIPELINE, STAGE, EXECUTION)
@@ -137,8 +127,8 @@ def test_retry_errors_become_stale_or_busy(
     [("ValidationException", JobFailed), ("AccessDeniedException", PermissionDenied)],
 )
 def test_unexplained_retry_errors_are_raised(
-    code: str, error: type[Exception], stub: Stubber, control: CodePipelineControl
+    code: str, error: type[Exception], codepipeline_stub: Stubber, control: CodePipelineControl
 ) -> None:
-    stub.add_client_error("retry_stage_execution", code, expected_params=RETRY)
+    codepipeline_stub.add_client_error("retry_stage_execution", code, expected_params=RETRY)
     with pytest.raises(error, match="RetryStageExecution"):
         control.retry_stage(PIPELINE, STAGE, EXECUTION)

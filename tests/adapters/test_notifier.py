@@ -24,6 +24,7 @@ from health_gate.adapters.notifier import (
 )
 from health_gate.core.blocked import BlockedExecution, IncidentRef
 from health_gate.core.notification import NotificationFailed, blocked_notice
+from tests.fakes.moto_setup import subscribed_queue
 from tests.fakes.retrier_fakes import RecordingNotifier
 from tests.fakes.slack_webhook import SlackWebhookFake
 
@@ -60,14 +61,7 @@ def test_chatbot_notification_is_published_as_custom_schema(aws: None) -> None:
     sns: SNSClient = boto3.client("sns", region_name="us-east-1")
     sqs: Any = boto3.client("sqs", region_name="us-east-1")  # no SQS stubs installed
     topic = sns.create_topic(Name="NotificationsTopic")["TopicArn"]
-    queue = sqs.create_queue(QueueName="chat")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
-    sns.subscribe(
-        TopicArn=topic,
-        Protocol="sqs",
-        Endpoint=queue_arn["Attributes"]["QueueArn"],
-        Attributes={"RawMessageDelivery": "true"},
-    )
+    queue = subscribed_queue(sns, sqs, topic)
     # When a notice is sent
     ChatbotNotifier(sns, topic).notify(NOTICE)
     # Then the topic carries one Chatbot custom notification

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,12 +12,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
 
 from health_gate.adapters.registry import DynamoBlockRegistry
 from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
 from health_gate.core.errors import PermissionDenied, SystemUnavailable
 from health_gate.core.stage_retry import Registration
+from tests.fakes.moto_setup import serialise_dynamodb_updates
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -141,18 +140,7 @@ def test_a_replaced_record_is_neither_claimed_nor_removed(registry: DynamoBlockR
 def test_concurrent_claims_give_one_winner(
     registry: DynamoBlockRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # DynamoDB applies each conditional write atomically; moto does not lock, so serialise it.
-    lock = threading.Lock()
-
-    def atomic(method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def locked(*args: Any, **kwargs: Any) -> Any:
-            with lock:
-                return method(*args, **kwargs)
-
-        return locked
-
-    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic(DynamoDBBackend.update_item))
+    serialise_dynamodb_updates(monkeypatch)
     registry.register(RECORD)
     start = threading.Barrier(8)
     claims: list[Claim | None] = []

@@ -8,11 +8,10 @@ are handed to the handler directly, as Lambda would.
 from __future__ import annotations
 
 import copy
-import functools
 import io
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,12 +19,12 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
 
 from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.handlers import gate, retrier, wiring
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.lambda_context import FakeLambdaContext
+from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue
 from tests.fakes.pipeline_runs import EXECUTION, PIPELINE, STAGE, action_run, detail_from_report
 from tests.handlers.conftest import load_event, log_records
 
@@ -84,15 +83,7 @@ class World:
 
 def _notifications(sns: Any, sqs: Any) -> tuple[str, str]:
     topic = sns.create_topic(Name="health-gate-NotificationsTopic-TEST")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName="chat")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
-    sns.subscribe(
-        TopicArn=topic,
-        Protocol="sqs",
-        Endpoint=queue_arn["Attributes"]["QueueArn"],
-        Attributes={"RawMessageDelivery": "true"},
-    )
-    return topic, queue_url
+    return topic, subscribed_queue(sns, sqs, topic)
 
 
 @pytest.fixture
@@ -294,18 +285,7 @@ def test_duplicate_deliveries_give_one_retry(world: World) -> None:
 def test_concurrent_sweeps_give_one_retry(
     world: World, monkeypatch: pytest.MonkeyPatch, log_lines: io.StringIO
 ) -> None:
-    # DynamoDB applies each conditional write atomically; moto does not lock, so serialise it.
-    lock = threading.Lock()
-
-    def atomic(method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def locked(*args: Any, **kwargs: Any) -> Any:
-            with lock:
-                return method(*args, **kwargs)
-
-        return locked
-
-    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic(DynamoDBBackend.update_item))
+    serialise_dynamodb_updates(monkeypatch)
     gate_blocks(world)
     world.deliver(stage_failed())
     resolve(world)

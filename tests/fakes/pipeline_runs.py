@@ -21,6 +21,7 @@ __all__ = [
     "PARAMS",
     "PIPELINE",
     "STAGE",
+    "STALE_RETRY_CODES",
     "STARTED",
     "action_run",
     "blocked_run",
@@ -33,6 +34,13 @@ EXECUTION = "1d247af2-7eb3-4569-aeda-41416e2a81c5"
 GATE_NAME = "health-gate-HealthGateFunction-TEST"
 PARAMS = '{"regions": ["us-east-1", "global"]}'
 STARTED = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+# RetryStageExecution errors that mean the blocked execution can never be retried (stale record)
+STALE_RETRY_CODES = (
+    "NotLatestPipelineExecutionException",
+    "StageNotRetryableException",
+    "PipelineNotFoundException",
+    "StageNotFoundException",
+)
 EC2_ARN = (
     "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_1"
 )

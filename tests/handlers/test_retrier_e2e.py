@@ -25,7 +25,14 @@ from health_gate.handlers import gate, retrier, wiring
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue
-from tests.fakes.pipeline_runs import EXECUTION, PIPELINE, STAGE, action_run, detail_from_report
+from tests.fakes.pipeline_runs import (
+    EXECUTION,
+    PIPELINE,
+    STAGE,
+    STALE_RETRY_CODES,
+    action_run,
+    detail_from_report,
+)
 from tests.handlers.conftest import load_event, log_records
 
 GATE_FUNCTION = "health-gate-HealthGateFunction-EXAMPLE"  # as in events/codepipeline/
@@ -320,15 +327,7 @@ def test_concurrent_sweeps_give_one_retry(
 # --- outcomes of the retry ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        "NotLatestPipelineExecutionException",
-        "StageNotRetryableException",
-        "PipelineNotFoundException",
-        "StageNotFoundException",
-    ],
-)
+@pytest.mark.parametrize("code", STALE_RETRY_CODES)
 def test_a_stale_record_is_deleted(code: str, world: World, log_lines: io.StringIO) -> None:
     gate_blocks(world)
     world.deliver(stage_failed())

@@ -20,6 +20,7 @@ from tests.fakes.pipeline_runs import (
     GATE_NAME,
     PIPELINE,
     STAGE,
+    STALE_RETRY_CODES,
     STARTED,
     action_run,
     blocked_run,
@@ -192,15 +193,7 @@ def test_resolved_incident_retries_deletes_and_announces(
     assert registry.rows == {}
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        "NotLatestPipelineExecutionException",
-        "StageNotRetryableException",
-        "PipelineNotFoundException",
-        "StageNotFoundException",
-    ],
-)
+@pytest.mark.parametrize("code", STALE_RETRY_CODES)
 def test_stale_record_is_deleted(
     code: str,
     retrier: Retrier,

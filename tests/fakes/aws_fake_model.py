@@ -138,7 +138,7 @@ def _validate(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
             raise _type_error(path, "a list", value)
         errors.extend(
             f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {c}"
-            for c in _length_problems(shape, len(value))
+            for c in _bound_problems(shape, len(value), "length")
         )
         for item in value:
             _validate_member(shape.member, item, path, errors)
@@ -147,7 +147,7 @@ def _validate(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
             raise _type_error(path, "an object", value)
         errors.extend(
             f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {c}"
-            for c in _length_problems(shape, len(value))
+            for c in _bound_problems(shape, len(value), "length")
         )
         for key, item in value.items():
             for problem in _scalar_problems(shape.key, key, path):
@@ -192,12 +192,13 @@ def _validate_member(
         )
 
 
-def _length_problems(shape: Shape, length: int) -> list[str]:
+def _bound_problems(shape: Shape, measured: int, what: str) -> list[str]:
+    """AWS's wording for a `what` ("length" or "value") outside the model's min and max."""
     problems = []
-    if "min" in shape.metadata and length < shape.metadata["min"]:
-        problems.append(f"Member must have length greater than or equal to {shape.metadata['min']}")
-    if "max" in shape.metadata and length > shape.metadata["max"]:
-        problems.append(f"Member must have length less than or equal to {shape.metadata['max']}")
+    if "min" in shape.metadata and measured < shape.metadata["min"]:
+        problems.append(f"Member must have {what} greater than or equal to {shape.metadata['min']}")
+    if "max" in shape.metadata and measured > shape.metadata["max"]:
+        problems.append(f"Member must have {what} less than or equal to {shape.metadata['max']}")
     return problems
 
 
@@ -209,7 +210,7 @@ def _scalar_problems(shape: Shape, value: Any, path: str) -> list[str]:
         if isinstance(shape, StringShape) and shape.enum:
             ok = value in shape.enum
             return [] if ok else [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"]
-        problems = _length_problems(shape, len(value))
+        problems = _bound_problems(shape, len(value), "length")
         pattern = shape.metadata.get("pattern")
         if pattern and re.fullmatch(pattern, value) is None:
             problems.append(f"Member must satisfy regular expression pattern: {pattern}")
@@ -217,21 +218,12 @@ def _scalar_problems(shape: Shape, value: Any, path: str) -> list[str]:
     if kind in ("integer", "long"):
         if not isinstance(value, int) or isinstance(value, bool):
             raise _type_error(path, "an integer", value)
-        return _range_problems(shape, value)
+        return _bound_problems(shape, value, "value")
     if kind == "boolean" and not isinstance(value, bool):
         raise _type_error(path, "a boolean", value)
     if kind == "timestamp" and (not isinstance(value, int | float) or isinstance(value, bool)):
         raise _type_error(path, "epoch seconds", value)
     return []
-
-
-def _range_problems(shape: Shape, value: int) -> list[str]:
-    problems = []
-    if "min" in shape.metadata and value < shape.metadata["min"]:
-        problems.append(f"Member must have value greater than or equal to {shape.metadata['min']}")
-    if "max" in shape.metadata and value > shape.metadata["max"]:
-        problems.append(f"Member must have value less than or equal to {shape.metadata['max']}")
-    return problems
 
 
 # --- responses and test set-up ----------------------------------------------------------------

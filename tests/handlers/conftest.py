@@ -15,6 +15,7 @@ import pytest
 
 from health_gate.handlers import polling, wiring
 from health_gate.handlers.observability import logger
+from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -23,6 +24,13 @@ EVENTS = Path(__file__).resolve().parents[2] / "events"
 def load_event(relative: str) -> dict[str, Any]:
     event: dict[str, Any] = json.loads((EVENTS / relative).read_text(encoding="utf-8"))
     return event
+
+
+def only_report(fake: AwsFake) -> FakeCall:
+    """The one PutJob*Result the invocation sent: every invocation must send exactly one."""
+    reports = fake.reports()
+    assert len(reports) == 1, f"expected exactly one report, got {[r.operation for r in reports]}"
+    return reports[0]
 
 
 def job_event(user_parameters: str | None, job_id: str | None = None) -> dict[str, Any]:

@@ -16,9 +16,9 @@ import pytest
 
 from health_gate.adapters.health_endpoints import HealthEndpoint
 from health_gate.handlers import gate, wiring
-from tests.fakes.aws_fake import AwsFake, FakeCall
+from tests.fakes.aws_fake import AwsFake
 from tests.fakes.lambda_context import FakeLambdaContext
-from tests.handlers.conftest import job_event, load_event, log_records
+from tests.handlers.conftest import job_event, load_event, log_records, only_report
 
 JOB_ID = "5f1c9a8e-2b7d-4c3a-9e6f-0d4b8a2c7e11"
 STARTED = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
@@ -29,12 +29,6 @@ EC2_ARN = (
 
 def run_gate(event: dict[str, Any], timeout_ms: int = 300_000) -> None:
     gate.handler(event, FakeLambdaContext(timeout_ms=timeout_ms))
-
-
-def only_report(fake: AwsFake) -> FakeCall:
-    reports = fake.reports()
-    assert len(reports) == 1, f"expected exactly one report, got {[r.operation for r in reports]}"
-    return reports[0]
 
 
 def assert_success(fake: AwsFake, status: str = "HEALTHY", job_id: str = JOB_ID) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.lambda_context import FakeLambdaContext
-from tests.handlers.conftest import job_event
+from tests.handlers.conftest import job_event, only_report
 
 JOB_ID = "5f1c9a8e-2b7d-4c3a-9e6f-0d4b8a2c7e11"
 EC2_FEED_ARN = (
@@ -38,10 +38,9 @@ def run_gate(fake: AwsFake, **user_parameters: Any) -> FakeCall:
     """One invocation; returns its one and only report."""
     params = {"source": "public-dashboard", "regions": ["us-east-1", "global"], **user_parameters}
     gate.handler(job_event(json.dumps(params)), FakeLambdaContext())
-    reports = fake.reports()
-    assert len(reports) == 1, f"expected exactly one report, got {[r.operation for r in reports]}"
-    assert reports[0].params["jobId"] == JOB_ID
-    return reports[0]
+    report = only_report(fake)
+    assert report.params["jobId"] == JOB_ID
+    return report
 
 
 def summary(report: FakeCall) -> str:

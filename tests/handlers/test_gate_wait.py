@@ -19,7 +19,7 @@ from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.handlers import gate
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import START, FakeClock, FakeClockContext
-from tests.handlers.conftest import job_event, log_records
+from tests.handlers.conftest import job_event, log_records, only_report
 from tests.unit.test_wait_token import signed, valid_body
 
 EC2_ARN = (
@@ -63,10 +63,9 @@ def invoke(
         event["CodePipeline.job"]["data"]["continuationToken"] = token
     fake.clear_calls()
     gate.handler(event, FakeClockContext(clock, timeout_ms=int(timeout_s * 1000)))
-    reports = fake.reports()
-    assert len(reports) == 1, f"expected exactly one report, got {[r.operation for r in reports]}"
-    assert reports[0].params["jobId"] == job_id
-    return reports[0]
+    report = only_report(fake)
+    assert report.params["jobId"] == job_id
+    return report
 
 
 def continuation_of(report: FakeCall) -> str:

@@ -125,6 +125,10 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def _violation(value: object, path: str, constraint: str) -> str:
+    return f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {constraint}"
+
+
 def _type_error(path: str, expected: str, value: object) -> AwsError:
     got = type(value).__name__
     return AwsError("SerializationException", f"Expected {expected} at '{path}', got {got}")
@@ -137,8 +141,7 @@ def _validate(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, list):
             raise _type_error(path, "a list", value)
         errors.extend(
-            f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {c}"
-            for c in _bound_problems(shape, len(value), "length")
+            _violation(value, path, c) for c in _bound_problems(shape, len(value), "length")
         )
         for item in value:
             _validate_member(shape.member, item, path, errors)
@@ -146,21 +149,16 @@ def _validate(shape: Shape, value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             raise _type_error(path, "an object", value)
         errors.extend(
-            f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {c}"
-            for c in _bound_problems(shape, len(value), "length")
+            _violation(value, path, c) for c in _bound_problems(shape, len(value), "length")
         )
         for key, item in value.items():
             for problem in _scalar_problems(shape.key, key, path):
                 errors.append(
-                    f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: "
-                    f"Map keys must satisfy constraint: [{problem}]"
+                    _violation(value, path, f"Map keys must satisfy constraint: [{problem}]")
                 )
             _validate_member(shape.value, item, path, errors, "Map value")
     else:
-        errors.extend(
-            f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {c}"
-            for c in _scalar_problems(shape, value, path)
-        )
+        errors.extend(_violation(value, path, c) for c in _scalar_problems(shape, value, path))
 
 
 def _validate_structure(shape: StructureShape, value: Any, path: str, errors: list[str]) -> None:
@@ -186,10 +184,7 @@ def _validate_member(
         _validate(shape, item, f"{path}.member", errors)
         return
     for problem in _scalar_problems(shape, item, path):
-        errors.append(
-            f"Value '{_show(item)}' at '{path}' failed to satisfy constraint: "
-            f"{label} must satisfy constraint: [{problem}]"
-        )
+        errors.append(_violation(item, path, f"{label} must satisfy constraint: [{problem}]"))
 
 
 def _bound_problems(shape: Shape, measured: int, what: str) -> list[str]:

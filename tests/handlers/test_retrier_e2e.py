@@ -109,11 +109,11 @@ def world(aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]
         monkeypatch.setenv("BLOCKED_EXECUTIONS_TABLE", TABLE)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
         monkeypatch.setenv("SWEEP_INTERVAL_MINUTES", "5")
-        wiring.reset_retrier()
+        wiring.reset()
         job = load_event("codepipeline/job-json-params.json")["CodePipeline.job"]
         params = job["data"]["actionConfiguration"]["configuration"]["UserParameters"]
         yield World(aws_fake, dynamodb, sqs, queue_url, params)
-    wiring.reset_retrier()
+    wiring.reset()
 
 
 def gate_blocks(world: World, execution_id: str = EXECUTION, stage: str = STAGE) -> None:

@@ -48,23 +48,24 @@ __all__ = [
     "now",
     "pipeline_control",
     "reset",
-    "reset_retrier",
     "retrier",
     "sweep_minutes",
 ]
 
-HEALTH_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3},
-    connect_timeout=3,
-    read_timeout=10,
-    user_agent_extra=f"health-gate/{__version__}",
-)
-CODEPIPELINE_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 4},
-    connect_timeout=2,
-    read_timeout=5,
-    user_agent_extra=f"health-gate/{__version__}",
-)
+
+def _client_config(attempts: int, connect: int, read: int) -> Config:
+    """botocore's standard retry mode (backoff on throttling and 5xx), with short timeouts."""
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": attempts},
+        connect_timeout=connect,
+        read_timeout=read,
+        user_agent_extra=f"health-gate/{__version__}",
+    )
+
+
+# Health gets longer reads (large pages); every other client is a small control-plane call.
+HEALTH_CONFIG = _client_config(attempts=3, connect=3, read=10)
+CONTROL_CONFIG = _client_config(attempts=4, connect=2, read=5)
 ENDPOINT_OVERRIDES = ("AWS_ENDPOINT_URL_HEALTH", "AWS_ENDPOINT_URL")
 PUBLIC_FEED_URL_VAR = "HEALTH_GATE_PUBLIC_FEED_URL"  # for tests and mirrors; default: AWS's feed
 
@@ -96,7 +97,7 @@ def _health_client(region: str, endpoint_url: str | None) -> HealthClient:
 
 @cache
 def _codepipeline_client() -> CodePipelineClient:
-    return _session().client("codepipeline", region_name=home_region(), config=CODEPIPELINE_CONFIG)
+    return _session().client("codepipeline", region_name=home_region(), config=CONTROL_CONFIG)
 
 
 @cache
@@ -105,8 +106,8 @@ def endpoint_resolver() -> EndpointResolver:
 
 
 def reset() -> None:
-    """Forget every cached client and DNS answer, as a new container would (used by tests)."""
-    for cached in (_session, _health_client, _codepipeline_client, endpoint_resolver):
+    """Forget every cached client, DNS answer and retrier, as a new container would (tests)."""
+    for cached in _CACHES:
         cached.cache_clear()
 
 
@@ -148,12 +149,6 @@ NOTIFICATIONS_TOPIC_ENV = "NOTIFICATIONS_TOPIC_ARN"
 SLACK_WEBHOOK_ENV = "SLACK_WEBHOOK_SECRET"
 SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
 RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"
-RETRIER_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 4},
-    connect_timeout=2,
-    read_timeout=5,
-    user_agent_extra=f"health-gate/{__version__}",
-)
 
 
 def _required(name: str) -> str:
@@ -176,22 +171,22 @@ def _whole_number(name: str, default: int) -> int:
 
 @cache
 def _dynamodb_client() -> DynamoDBClient:
-    return _session().client("dynamodb", region_name=home_region(), config=RETRIER_CONFIG)
+    return _session().client("dynamodb", region_name=home_region(), config=CONTROL_CONFIG)
 
 
 @cache
 def _sns_client() -> SNSClient:
-    return _session().client("sns", region_name=home_region(), config=RETRIER_CONFIG)
+    return _session().client("sns", region_name=home_region(), config=CONTROL_CONFIG)
 
 
 @cache
 def _secrets_client() -> SecretsManagerClient:
-    return _session().client("secretsmanager", region_name=home_region(), config=RETRIER_CONFIG)
+    return _session().client("secretsmanager", region_name=home_region(), config=CONTROL_CONFIG)
 
 
 @cache
 def _ssm_client() -> SSMClient:
-    return _session().client("ssm", region_name=home_region(), config=RETRIER_CONFIG)
+    return _session().client("ssm", region_name=home_region(), config=CONTROL_CONFIG)
 
 
 def gate_function() -> GateFunction:
@@ -252,7 +247,14 @@ def retrier() -> Retrier:
     )
 
 
-def reset_retrier() -> None:
-    """`reset()` for the retrier's own caches (tests call both)."""
-    for cached in (_dynamodb_client, _sns_client, _secrets_client, _ssm_client, retrier):
-        cached.cache_clear()
+_CACHES = (
+    _session,
+    _health_client,
+    _codepipeline_client,
+    endpoint_resolver,
+    _dynamodb_client,
+    _sns_client,
+    _secrets_client,
+    _ssm_client,
+    retrier,
+)

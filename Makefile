@@ -43,6 +43,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # `sam build` looks for `python3.13` on PATH: put the interpreter that find-python found first.
 WITH_PYTHON_ON_PATH = PATH="$$(dirname "$$($(FIND_PYTHON))"):$$PATH"
 
+# Lambda's /var/task is read-only, so a function shipped without bytecode compiles every module
+# on every cold start (bench: ~2x `import boto3` instead of ~1.1x). SAM zips files dated 1980,
+# which invalidates timestamp-based .pyc files: compile hash-based ones, with the runtime's
+# Python version, into the built artifacts before they are packaged.
+BUILT_FUNCTIONS  := .aws-sam/build/HealthGateFunction .aws-sam/build/RetrierFunction
+COMPILE_BUILT    = "$$($(FIND_PYTHON))" -m compileall -q -j 0 --invalidation-mode checked-hash \
+                   $(BUILT_FUNCTIONS)
+
 .PHONY: help venv tools demo test lint typecheck unit sam-validate sam-build checkov bench fmt \
         deploy clean distclean
 
@@ -105,8 +113,9 @@ sam-validate: $(SAM_STAMP) ## sam validate --lint and cfn-lint on the template
 	$(SAM) validate --lint --template $(TEMPLATE)
 	$(CFN_LINT) $(TEMPLATE)
 
-sam-build: $(SAM_STAMP) ## sam build (fetches src/requirements.txt from the package index)
+sam-build: $(SAM_STAMP) ## sam build, then bytecode for the artifacts (fetches src/requirements.txt)
 	$(WITH_PYTHON_ON_PATH) $(SAM) build --template $(TEMPLATE)
+	$(COMPILE_BUILT)
 
 checkov: $(CHECKOV_STAMP) ## checkov on the template (offline; skips are justified in the template)
 	$(CHECKOV) --file $(TEMPLATE) --framework cloudformation --skip-download --compact --quiet
@@ -119,8 +128,7 @@ fmt: venv ## Format and auto-fix with ruff
 	$(VENV_BIN)/ruff check --fix $(PY_PATHS)
 
 # --- Deploy -----------------------------------------------------------------------------------
-deploy: $(SAM_STAMP) ## sam build && sam deploy --guided (needs AWS credentials)
-	$(WITH_PYTHON_ON_PATH) $(SAM) build --template $(TEMPLATE)
+deploy: sam-build ## make sam-build, then sam deploy --guided (needs AWS credentials)
 	$(SAM) deploy --guided
 
 # --- Cleaning ---------------------------------------------------------------------------------

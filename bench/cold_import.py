@@ -112,11 +112,11 @@ def measure_artifact(build_dir: Path, rounds: int = 7) -> Figure:
 
     /var/task is read-only, so Python cannot cache the bytecode it compiles: every cold start
     compiles whatever the artifact ships without a usable .pyc (SAM zips entries dated 1980, so
-    only hash-based .pyc files survive packaging). boto3 keeps its cached bytecode, as the
-    runtime's copy has it.
+    only hash-based .pyc files survive packaging; `make sam-build` compiles them). boto3 keeps
+    its cached bytecode, as the runtime's copy has it.
     """
     name = "cold import, sam build artifact"
-    target = "report (Lambda's view: no bytecode cache)"
+    target = "report (as deployed: read-only, no new bytecode)"
     if not (build_dir / "health_gate").is_dir():
         return skipped("cold_import_artifact", name, target, "no sam build artifact")
     env = child_env(PYTHONPATH=str(build_dir), PYTHONDONTWRITEBYTECODE="1")

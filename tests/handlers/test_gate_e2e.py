@@ -231,7 +231,8 @@ def test_event_without_job_data_still_reports(aws_fake: AwsFake) -> None:
     event = {"CodePipeline.job": {"id": JOB_ID, "accountId": "123456789012"}}
     # When the gate runs, then it still reports exactly once
     run_gate(event)
-    assert only_report(aws_fake).operation == "PutJobFailureResult"
+    message = assert_failure(aws_fake, "ConfigurationError")
+    assert "data.actionConfiguration.configuration" in message
 
 
 # --- AWS errors -------------------------------------------------------------------------------

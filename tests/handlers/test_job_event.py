@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from health_gate.core.errors import ConfigurationError
 from health_gate.handlers.job_event import PipelineJob
 from tests.handlers.conftest import job_event, load_event
 
@@ -37,5 +38,5 @@ def test_an_event_without_a_job_id_is_refused(event: dict[str, Any]) -> None:
 def test_a_job_without_data_has_an_id_but_no_configuration_to_judge() -> None:
     job = PipelineJob.from_event({"CodePipeline.job": {"id": "job-1"}})
     assert job.id == "job-1"
-    with pytest.raises(KeyError):
+    with pytest.raises(ConfigurationError, match="data.actionConfiguration.configuration"):
         _ = job.user_parameters

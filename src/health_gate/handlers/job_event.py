@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from health_gate.core.errors import ConfigurationError
+
 __all__ = ["PipelineJob"]
 
 
@@ -32,9 +34,17 @@ class PipelineJob:
 
     @property
     def user_parameters(self) -> str | None:
-        """The action's UserParameters; KeyError when the job carries no action configuration
-        (the gate then fails the job rather than judge it with defaults)."""
-        value = self.data["actionConfiguration"]["configuration"].get("UserParameters")
+        """The action's UserParameters. A job without an action configuration is failed as a
+        configuration error rather than judged with defaults."""
+        action = self.data.get("actionConfiguration")
+        configuration = action.get("configuration") if isinstance(action, Mapping) else None
+        if not isinstance(configuration, Mapping):
+            raise ConfigurationError(
+                "The CodePipeline job event has no data.actionConfiguration.configuration, so "
+                "the gate cannot read its UserParameters. Invoke it from a CodePipeline Lambda "
+                "action (see events/codepipeline/ for the shape)."
+            )
+        value = configuration.get("UserParameters")
         return value if value is None else str(value)
 
     @property

@@ -71,19 +71,19 @@ $(VENV_STAMP): pyproject.toml
 
 tools: $(SAM_STAMP) $(CHECKOV_STAMP) ## Build the SAM CLI and checkov virtualenvs under .tools/
 
-$(SAM_STAMP):
-	@rm -rf $(SAM_VENV)
-	@py="$$($(FIND_PYTHON))"; echo "Installing aws-sam-cli $(SAM_CLI_VERSION) into $(SAM_VENV)"; \
-	 "$$py" -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install --quiet 'aws-sam-cli==$(SAM_CLI_VERSION)'
+# A tool in a virtualenv of its own (each pins an old boto3): $(call tool_venv,DIR,REQUIREMENT)
+define tool_venv
+	@rm -rf $(1)
+	@echo "Installing $(2) into $(1)"; "$$($(FIND_PYTHON))" -m venv $(1)
+	$(1)/bin/python -m pip install --quiet '$(2)'
 	@touch $@
+endef
+
+$(SAM_STAMP):
+	$(call tool_venv,$(SAM_VENV),aws-sam-cli==$(SAM_CLI_VERSION))
 
 $(CHECKOV_STAMP):
-	@rm -rf $(CHECKOV_VENV)
-	@py="$$($(FIND_PYTHON))"; echo "Installing checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV)"; \
-	 "$$py" -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
-	@touch $@
+	$(call tool_venv,$(CHECKOV_VENV),checkov==$(CHECKOV_VERSION))
 
 # --- Demo -------------------------------------------------------------------------------------
 # The CLI exits 0 healthy, 1 blocked, 2 error: each run must exit with the code it demonstrates.

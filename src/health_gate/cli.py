@@ -113,7 +113,8 @@ def _print_table(decision: Decision, out: TextIO) -> None:
             file=out,
         )
     else:
-        print(f"BLOCKED: {len(decision.blocking)} AWS Health event(s) in {regions}:", file=out)
+        heading = f"BLOCKED: {len(decision.blocking)} AWS Health event(s) in {regions}:"
+        print(heading, file=out)
         rows = [("SERVICE", "EVENT TYPE", "REGION", "STARTED (UTC)", "ARN")]
         for e in decision.blocking:
             started = e.start_time.strftime("%Y-%m-%d %H:%M") if e.start_time else "-"

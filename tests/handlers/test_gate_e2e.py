@@ -344,6 +344,26 @@ def test_slow_endpoint_near_the_timeout_still_reports_in_time(
         assert_success(aws_fake, status=expected)
 
 
+def test_a_hanging_dns_lookup_still_reports_in_time(
+    aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given endpoint discovery whose DNS lookup hangs, and 3 s left in the invocation
+    monkeypatch.delenv("AWS_ENDPOINT_URL_HEALTH")
+
+    class HangingResolver:
+        def endpoints(self, home_region: str) -> tuple[HealthEndpoint, ...]:
+            time.sleep(8)
+            return (HealthEndpoint("us-east-1", aws_fake.url),)
+
+    monkeypatch.setattr(wiring, "endpoint_resolver", HangingResolver)
+    started = time.monotonic()
+    # When the gate runs
+    run_gate(job_event(None), timeout_ms=3000)
+    # Then the lookup counts against the deadline and the report goes out before it
+    assert time.monotonic() - started < 3.0
+    assert "did not answer within" in assert_failure(aws_fake, "SystemUnavailable")
+
+
 # --- reporting --------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
 from health_gate.core.errors import ConfigurationError
 from health_gate.core.fallback import SubscriptionFallback
+from health_gate.core.models import HealthEvent
 from health_gate.core.ports import (
     BlockRegistry,
     HealthSource,
@@ -24,6 +25,7 @@ from health_gate.core.ports import (
     Notifier,
     PipelineControl,
 )
+from health_gate.core.query import HealthQuery
 from health_gate.core.settings import GateSettings
 
 if TYPE_CHECKING:
@@ -119,6 +121,23 @@ def health_api_clients() -> list[HealthClient]:
     return [_health_client(e.region, e.url) for e in endpoints]
 
 
+class _BuiltOnFirstUse:
+    """Builds the Health API source when first asked for events, not before.
+
+    Finding the active endpoint is a DNS lookup; built this way it runs inside the caller's
+    deadline (handlers.deadline.BoundedHealthSource) like every other network call.
+    """
+
+    def __init__(self, build: Callable[[], HealthSource]) -> None:
+        self._build = build
+        self._source: HealthSource | None = None
+
+    def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
+        if self._source is None:
+            self._source = self._build()
+        return self._source.events(query)
+
+
 def health_source(settings: GateSettings) -> HealthSource:
     """The source `settings.source` names; the public feed (and `requests`) only on demand."""
 
@@ -129,7 +148,7 @@ def health_source(settings: GateSettings) -> HealthSource:
 
     if settings.source == "public-dashboard":
         return public_feed()
-    api = Boto3HealthSource(health_api_clients())
+    api = _BuiltOnFirstUse(lambda: Boto3HealthSource(health_api_clients()))
     if settings.source == "auto":
         return SubscriptionFallback(api, public_feed)
     return api

@@ -11,6 +11,7 @@ import copy
 import io
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -58,9 +59,9 @@ class World:
         self.runs.extend(details)
         self.fake.set_action_executions(PIPELINE, self.runs)
 
-    def deliver(self, event: dict[str, Any]) -> dict[str, int]:
+    def deliver(self, event: dict[str, Any], timeout_ms: int = 60_000) -> dict[str, int]:
         context = FakeLambdaContext(
-            timeout_ms=60_000,
+            timeout_ms=timeout_ms,
             function_name=RETRIER_NAME,
             invoked_function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{RETRIER_NAME}",
         )
@@ -352,6 +353,24 @@ def test_a_conflict_keeps_the_record_for_the_next_sweep(world: World) -> None:
     world.deliver(scheduled())
     assert len(world.retries()) == 2
     assert world.records() == []
+
+
+def test_a_slow_health_api_keeps_the_record_and_ends_the_sweep_in_time(world: World) -> None:
+    # Given a registered block, an incident that has in fact ended, and a Health API so slow
+    # that answering would outlast the retrier's invocation (3 s left)
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.fake.delay_next("DescribeEvents", 8.0, times=3)
+    started = time.monotonic()
+    # When the schedule sweeps
+    result = world.deliver(scheduled(), timeout_ms=3000)
+    # Then the check gave up before the deadline (no Lambda timeout, no DLQ entry), nothing
+    # was retried, and the record is kept for the next sweep
+    assert time.monotonic() - started < 3.0
+    assert result == {"messages": 1, "swept": 1}
+    assert world.retries() == []
+    assert len(world.records()) == 1
 
 
 def test_one_health_query_serves_every_record_sharing_a_configuration(world: World) -> None:

@@ -8,7 +8,7 @@ write is conditional, so a retry repeats nothing) and finally keeps it in the DL
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -32,6 +32,7 @@ from health_gate.core.pipeline_messages import (
 from health_gate.core.retrier import Retrier, Step, register_failure, sweep
 from health_gate.core.settings import GateSettings
 from health_gate.handlers import wiring
+from health_gate.handlers.deadline import BoundedHealthSource, budget_seconds
 from health_gate.handlers.observability import logger, metrics
 
 __all__ = ["RetrierFailed", "handler"]
@@ -93,8 +94,17 @@ def _load(user_parameters: str) -> GateSettings:
     return load_settings(user_parameters, wiring.environ())
 
 
-def _judge(settings: GateSettings) -> Decision:
-    return evaluate(wiring.health_source(settings), settings, wiring.now())
+def _judge_within(context: LambdaContext) -> Callable[[GateSettings], Decision]:
+    """Each configuration's check is bounded by the invocation's remaining time, as the gate's
+    is: during an outage a slow Health API times out as unavailable (records kept) instead of
+    timing the whole sweep out."""
+
+    def judge(settings: GateSettings) -> Decision:
+        budget = budget_seconds(context.get_remaining_time_in_millis())
+        source = BoundedHealthSource(wiring.health_source(settings), budget)
+        return evaluate(source, settings, wiring.now())
+
+    return judge
 
 
 def _handle(retrier: Retrier, message_id: str, message: PipelineMessage) -> bool:
@@ -151,7 +161,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
             _log_failure("message", err)
     if sweep_wanted:
         try:
-            for step in sweep(retrier, _load, _judge, wiring.now()):
+            for step in sweep(retrier, _load, _judge_within(context), wiring.now()):
                 _log(step)
         except Exception as err:  # the records stay; the schedule sweeps again
             failed += 1

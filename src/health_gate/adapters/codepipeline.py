@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
-from health_gate.adapters.aws_errors import error_code, error_message
+from health_gate.adapters.aws_errors import NETWORK_ERRORS, describe, error_code, error_message
 from health_gate.core.errors import ReportFailed
 from health_gate.core.outcome import Continue, Fail, JobOutcome, Succeed
 
@@ -33,8 +32,8 @@ class CodePipelineJobReporter:
         except ClientError as err:
             if error_code(err) == "InvalidJobStateException":
                 raise AlreadyReported(error_message(err)) from err
-            raise ReportFailed(f"{error_code(err)}: {error_message(err)}") from err
-        except (BotoConnectionError, HTTPClientError) as err:
+            raise ReportFailed(describe(err)) from err
+        except NETWORK_ERRORS as err:
             raise ReportFailed(str(err)) from err
 
     def _send(self, job_id: str, outcome: JobOutcome) -> None:

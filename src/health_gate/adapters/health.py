@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
 from health_gate.adapters.aws_errors import (
     ACCESS_DENIED_CODES,
+    AWS_ERRORS,
+    describe,
     error_code,
     error_message,
     is_transient,
@@ -69,7 +70,7 @@ class Boto3HealthSource:
                 return [HealthEvent.from_api(raw) for page in pages for raw in page["events"]]
             account_pages = client.get_paginator("describe_events").paginate(**arguments)
             return [HealthEvent.from_api(raw) for page in account_pages for raw in page["events"]]
-        except (ClientError, BotoConnectionError, HTTPClientError) as err:
+        except AWS_ERRORS as err:
             raise _translate(err, operation, client.meta.region_name) from err
 
 
@@ -77,7 +78,7 @@ def _translate(err: Exception, operation: str, region: str) -> GateError:
     action = "health:" + "".join(part.title() for part in operation.split("_"))
     where = f"AWS Health in {region}"
     if is_transient(err) or not isinstance(err, ClientError):
-        return HealthUnavailable(f"{where} did not answer after retries ({_brief(err)})")
+        return HealthUnavailable(f"{where} did not answer after retries ({describe(err)})")
     code = error_code(err)
     if code == "SubscriptionRequiredException":
         return SubscriptionRequired(SUBSCRIPTION_MESSAGE)
@@ -93,9 +94,3 @@ def _translate(err: Exception, operation: str, region: str) -> GateError:
         else ""
     )
     return JobFailed(f"{where} rejected {action} ({code}: {error_message(err)}).{hint}")
-
-
-def _brief(err: Exception) -> str:
-    if isinstance(err, ClientError):
-        return f"{error_code(err)}: {error_message(err)}"
-    return str(err)

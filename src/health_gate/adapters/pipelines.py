@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
 from health_gate.adapters.aws_errors import (
     ACCESS_DENIED_CODES,
+    NETWORK_ERRORS,
+    describe,
     error_code,
     error_message,
     is_transient,
@@ -42,8 +43,7 @@ PAGINATION = {"PageSize": 100}  # the API's maximum maxResults
 
 def _denied(action: str, err: ClientError) -> PermissionDenied:
     return PermissionDenied(
-        f"The retrier's role may not call codepipeline:{action} "
-        f"({error_code(err)}: {error_message(err)})."
+        f"The retrier's role may not call codepipeline:{action} ({describe(err)})."
     )
 
 
@@ -68,9 +68,9 @@ class CodePipelineControl:
             ]
         except ClientError as err:
             if error_code(err) in MISSING_CODES:
-                raise PipelineMissing(f"{error_code(err)}: {error_message(err)}") from err
+                raise PipelineMissing(describe(err)) from err
             raise self._fault("ListActionExecutions", err) from err
-        except (BotoConnectionError, HTTPClientError) as err:
+        except NETWORK_ERRORS as err:
             raise SystemUnavailable(f"CodePipeline did not answer ({err}).") from err
 
     def retry_stage(self, pipeline: str, stage: str, execution_id: str) -> RetryResult:
@@ -88,7 +88,7 @@ class CodePipelineControl:
             if code in BUSY_CODES or is_transient(err):
                 return RetryResult(RetryKind.BUSY, code, error_message(err))
             raise self._fault("RetryStageExecution", err) from err
-        except (BotoConnectionError, HTTPClientError) as err:
+        except NETWORK_ERRORS as err:
             return RetryResult(RetryKind.BUSY, type(err).__name__, str(err))
         return RetryResult(RetryKind.RETRIED)
 
@@ -98,6 +98,4 @@ class CodePipelineControl:
             return _denied(action, err)
         if is_transient(err):
             return SystemUnavailable(f"CodePipeline {action} did not answer ({error_code(err)}).")
-        return JobFailed(
-            f"CodePipeline rejected {action} ({error_code(err)}: {error_message(err)})."
-        )
+        return JobFailed(f"CodePipeline rejected {action} ({describe(err)}).")

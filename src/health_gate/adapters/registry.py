@@ -15,10 +15,15 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
-from health_gate.adapters.aws_errors import ACCESS_DENIED_CODES, error_code, error_message
+from health_gate.adapters.aws_errors import (
+    ACCESS_DENIED_CODES,
+    AWS_ERRORS,
+    NETWORK_ERRORS,
+    describe,
+    error_code,
+)
 from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
 from health_gate.core.errors import GateError, PermissionDenied, SystemUnavailable
 from health_gate.core.stage_retry import Registration
@@ -95,11 +100,9 @@ def _from_item(item: Mapping[str, Any]) -> BlockedExecution:
 def _translate(err: Exception, table: str) -> GateError:
     if isinstance(err, ClientError) and error_code(err) in ACCESS_DENIED_CODES:
         return PermissionDenied(
-            f"The retrier's role may not use DynamoDB table {table} "
-            f"({error_code(err)}: {error_message(err)})."
+            f"The retrier's role may not use DynamoDB table {table} ({describe(err)})."
         )
-    detail = f"{error_code(err)}: {error_message(err)}" if isinstance(err, ClientError) else err
-    return SystemUnavailable(f"DynamoDB table {table} did not answer ({detail}).")
+    return SystemUnavailable(f"DynamoDB table {table} did not answer ({describe(err)}).")
 
 
 class DynamoBlockRegistry:
@@ -142,7 +145,7 @@ class DynamoBlockRegistry:
         try:
             pages = self._client.get_paginator("scan").paginate(**arguments)
             items = [item for page in pages for item in page.get("Items", [])]
-        except (ClientError, BotoConnectionError, HTTPClientError) as err:
+        except AWS_ERRORS as err:
             raise _translate(err, self._table) from err
         records = []
         for item in items:
@@ -196,5 +199,5 @@ class DynamoBlockRegistry:
             if error_code(err) == CONDITION_FAILED:
                 return False, err.response
             raise _translate(err, self._table) from err
-        except (BotoConnectionError, HTTPClientError) as err:
+        except NETWORK_ERRORS as err:
             raise _translate(err, self._table) from err

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from health_gate.config import load_settings
+from health_gate.config import load_settings, split_list
 from health_gate.core.errors import GateError
 from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision, HealthEvent, Verdict
@@ -21,21 +21,19 @@ __all__ = ["main"]
 EXIT_HEALTHY, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
 
-def _csv(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="health-gate", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
         "check", help="judge AWS Health now: exit 0 healthy, 1 blocked, 2 error"
     )
-    check.add_argument("--regions", type=_csv, help="comma list of regions and/or global")
+    check.add_argument("--regions", type=split_list, help="comma list of regions and/or global")
     check.add_argument(
-        "--services", type=_csv, help="comma list of Health service codes, e.g. EC2,LAMBDA"
+        "--services", type=split_list, help="comma list of Health service codes, e.g. EC2,LAMBDA"
     )
-    check.add_argument("--categories", type=_csv, help="event type categories (default: issue)")
+    check.add_argument(
+        "--categories", type=split_list, help="event type categories (default: issue)"
+    )
     check.add_argument("--organization", action="store_true", help="use the organizational view")
     check.add_argument("--params", help="UserParameters JSON, as the pipeline action would pass it")
     check.add_argument(

@@ -22,7 +22,7 @@ from health_gate.core.settings import (
     GateSettings,
 )
 
-__all__ = ["ENV_VARS", "load_settings"]
+__all__ = ["ENV_VARS", "load_settings", "split_list"]
 
 REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -161,9 +161,15 @@ _KEYS: dict[str, _Key] = {
 ENV_VARS = {name: key.env for name, key in _KEYS.items()}
 
 
+def split_list(text: str) -> list[str]:
+    """A comma-separated list as environment defaults, legacy UserParameters and the CLI write
+    it: whitespace around entries and empty entries are ignored."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def _from_env_text(text: str, key: _Key) -> Any:
     if key.kind == "list":
-        return [part.strip() for part in text.split(",") if part.strip()]
+        return split_list(text)
     if key.kind == "bool":
         lowered = text.strip().lower()
         return {"true": True, "false": False}.get(lowered, text)
@@ -190,7 +196,7 @@ def _user_values(user_parameters: str | None) -> dict[str, _Value]:
         return {}
     if text[0] not in '{["' and not text[0].isdigit():
         # The original AWS sample's format: comma-separated regions.
-        regions = [part.strip() for part in text.split(",") if part.strip()]
+        regions = split_list(text)
         return {"regions": _Value(regions, "UserParameters (comma-separated regions)")}
     try:
         parsed = json.loads(text)

@@ -373,7 +373,7 @@ def test_a_crash_is_reported_as_job_failed(
     def explode(*_: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(gate, "evaluate", explode)
+    monkeypatch.setattr(gate, "evaluate_in_time", explode)
     run_gate(job_event(None))
     assert "internal error" in assert_failure(aws_fake, "JobFailed")
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from health_gate.core.errors import HealthUnavailable
-from health_gate.core.evaluation import note_of
-from health_gate.core.models import HealthEvent
+from health_gate.core.evaluation import evaluate, note_of
+from health_gate.core.models import Decision, HealthEvent
 from health_gate.core.ports import HealthSource
 from health_gate.core.query import HealthQuery
+from health_gate.core.settings import GateSettings
 
-__all__ = ["REPORT_RESERVE_SECONDS", "BoundedHealthSource", "budget_seconds", "run_within"]
+__all__ = [
+    "REPORT_RESERVE_SECONDS",
+    "BoundedHealthSource",
+    "budget_seconds",
+    "evaluate_in_time",
+    "run_within",
+]
 
 T = TypeVar("T")
 
@@ -83,3 +91,11 @@ class BoundedHealthSource:
         if remaining <= 0:
             raise HealthUnavailable(f"{self._what} did not answer within {self._seconds:.1f} s")
         return run_within(remaining, lambda: self._inner.events(query), self._what)
+
+
+def evaluate_in_time(
+    source: HealthSource, settings: GateSettings, now: datetime, remaining_ms: int
+) -> Decision:
+    """`evaluate` inside a Lambda invocation: every query must finish within the remaining
+    time less the report's reserve, or counts as AWS Health unavailable (onHealthApiError)."""
+    return evaluate(BoundedHealthSource(source, budget_seconds(remaining_ms)), settings, now)

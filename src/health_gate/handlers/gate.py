@@ -12,7 +12,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from health_gate.adapters.codepipeline import AlreadyReported
 from health_gate.config import load_settings
 from health_gate.core.errors import GateError
-from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision, Verdict
 from health_gate.core.outcome import Continue, Fail, JobOutcome, outcome_for, outcome_for_error
 from health_gate.core.ports import HealthSource
@@ -20,7 +19,7 @@ from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import resume
 from health_gate.handlers import polling, wiring
-from health_gate.handlers.deadline import BoundedHealthSource, budget_seconds
+from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.job_event import PipelineJob
 from health_gate.handlers.observability import logger, metrics
 
@@ -40,11 +39,9 @@ _VERDICT_METRICS = {
 def _check(
     settings: GateSettings, source: HealthSource, context: LambdaContext, now: datetime
 ) -> Decision:
-    budget = budget_seconds(context.get_remaining_time_in_millis())
-    bounded = BoundedHealthSource(source, budget)
     started = time.perf_counter()
     try:
-        return evaluate(bounded, settings, now)
+        return evaluate_in_time(source, settings, now, context.get_remaining_time_in_millis())
     finally:
         elapsed_ms = (time.perf_counter() - started) * 1000
         metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)

@@ -17,7 +17,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config import load_settings
 from health_gate.core.errors import GateError
-from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision
 from health_gate.core.pipeline_messages import (
     HealthNews,
@@ -32,7 +31,7 @@ from health_gate.core.pipeline_messages import (
 from health_gate.core.retrier import Retrier, Step, register_failure, sweep
 from health_gate.core.settings import GateSettings
 from health_gate.handlers import wiring
-from health_gate.handlers.deadline import BoundedHealthSource, budget_seconds
+from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.observability import logger, metrics
 
 __all__ = ["RetrierFailed", "handler"]
@@ -100,9 +99,10 @@ def _judge_within(context: LambdaContext) -> Callable[[GateSettings], Decision]:
     timing the whole sweep out."""
 
     def judge(settings: GateSettings) -> Decision:
-        budget = budget_seconds(context.get_remaining_time_in_millis())
-        source = BoundedHealthSource(wiring.health_source(settings), budget)
-        return evaluate(source, settings, wiring.now())
+        source = wiring.health_source(settings)
+        return evaluate_in_time(
+            source, settings, wiring.now(), context.get_remaining_time_in_millis()
+        )
 
     return judge
 

@@ -11,8 +11,6 @@ from typing import Any
 
 __all__ = ["Decision", "HealthEvent", "Verdict", "parse_time"]
 
-GLOBAL_REGION = "global"
-
 
 def parse_time(value: Any) -> datetime | None:
     """Read a Health timestamp in any shape AWS hands out, as an aware UTC datetime.

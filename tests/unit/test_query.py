@@ -57,6 +57,7 @@ class FakeHealthSource:
     stored: Sequence[HealthEvent]
     error: Exception | None = None
     queries: list[HealthQuery] = field(default_factory=list)
+    source_note: str | None = None  # what a source may say of its coverage (core.evaluation)
 
     def events(self, query: HealthQuery) -> list[HealthEvent]:
         self.queries.append(query)
@@ -211,8 +212,10 @@ def test_split_account_queries_are_all_asked_and_duplicates_count_once() -> None
 
 def test_healthy_end_to_end() -> None:
     settings = GateSettings(regions=("us-east-1", "global"))
-    fake = FakeHealthSource([event("closed", status="closed"), event("away", region="eu-west-1")])
-    decision = evaluate(fake, settings, NOW, source_note="note")
+    fake = FakeHealthSource(
+        [event("closed", status="closed"), event("away", region="eu-west-1")], source_note="note"
+    )
+    decision = evaluate(fake, settings, NOW)
     assert decision.verdict is Verdict.HEALTHY
     assert decision.checked_at == NOW
     assert decision.source_note == "note"

@@ -24,9 +24,7 @@ def note_of(source: HealthSource) -> str | None:
     return note if isinstance(note, str) else None
 
 
-def evaluate(
-    source: HealthSource, settings: GateSettings, now: datetime, source_note: str | None = None
-) -> Decision:
+def evaluate(source: HealthSource, settings: GateSettings, now: datetime) -> Decision:
     """The verdict now. Raises GateError unless onHealthApiError turns it into UNKNOWN."""
     events: list[HealthEvent] = []
     try:
@@ -36,4 +34,4 @@ def evaluate(
         if settings.on_health_api_error != "pass":
             raise
         return unknown(settings, now, str(err))
-    return decide(events, settings, now, source_note or note_of(source))
+    return decide(events, settings, now, note_of(source))

@@ -1,4 +1,5 @@
-"""Keep slow calls from eating the time the gate needs to report."""
+"""Keep slow calls from eating the time an invocation needs to finish: the gate's report, the
+retrier's sweep."""
 
 from __future__ import annotations
 
@@ -68,18 +69,10 @@ class BoundedHealthSource:
     to a timeout like to any other unavailability.
     """
 
-    def __init__(
-        self,
-        inner: HealthSource,
-        seconds: float,
-        what: str = "AWS Health",
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, inner: HealthSource, seconds: float) -> None:
         self._inner = inner
-        self._clock = clock
-        self._deadline = clock() + seconds
+        self._deadline = time.monotonic() + seconds
         self._seconds = seconds
-        self._what = what
 
     @property
     def source_note(self) -> str | None:
@@ -87,10 +80,10 @@ class BoundedHealthSource:
         return note_of(self._inner)
 
     def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
-        remaining = self._deadline - self._clock()
+        remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            raise HealthUnavailable(f"{self._what} did not answer within {self._seconds:.1f} s")
-        return run_within(remaining, lambda: self._inner.events(query), self._what)
+            raise HealthUnavailable(f"AWS Health did not answer within {self._seconds:.1f} s")
+        return run_within(remaining, lambda: self._inner.events(query), "AWS Health")
 
 
 def evaluate_in_time(

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from health_gate.core.errors import ConfigurationError
 from health_gate.core.settings import (
     CATEGORIES,
     MODES,
@@ -21,6 +20,7 @@ from health_gate.core.settings import (
     STATUS_CODES,
     GateSettings,
 )
+from health_gate.errors import ConfigurationError
 
 __all__ = ["ENV_VARS", "load_settings", "split_list"]
 

@@ -8,9 +8,9 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
-from health_gate.adapters.codepipeline import AlreadyReported, CodePipelineJobReporter
-from health_gate.core.errors import ReportFailed
+from health_gate.adapters.codepipeline import CodePipelineJobReporter
 from health_gate.core.outcome import BLOCKED_MARKER, Continue, Fail, Succeed
+from health_gate.errors import AlreadyReported, ReportFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient

@@ -11,15 +11,15 @@ from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, Re
 from botocore.stub import Stubber
 
 from health_gate.adapters.health import SUBSCRIPTION_MESSAGE, Boto3HealthSource
-from health_gate.core.errors import (
+from health_gate.core.models import HealthEvent
+from health_gate.core.query import HealthQuery
+from health_gate.errors import (
     ConfigurationError,
     HealthUnavailable,
     JobFailed,
     PermissionDenied,
     SubscriptionRequired,
 )
-from health_gate.core.models import HealthEvent
-from health_gate.core.query import HealthQuery
 from tests.fakes.stubbed import health_client
 
 STARTED = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)

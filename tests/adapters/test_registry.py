@@ -15,8 +15,8 @@ from moto import mock_aws
 
 from health_gate.adapters.registry import DynamoBlockRegistry
 from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
-from health_gate.core.errors import PermissionDenied, SystemUnavailable
 from health_gate.core.stage_retry import Registration
+from health_gate.errors import PermissionDenied, SystemUnavailable
 from tests.fakes.moto_setup import serialise_dynamodb_updates
 
 if TYPE_CHECKING:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from health_gate.core.action_attempts import ActionAttempt
 from health_gate.core.blocked import BlockedExecution, Claim
-from health_gate.core.errors import PermissionDenied
-from health_gate.core.notification import Notification, NotificationFailed
+from health_gate.core.notification import Notification
 from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
-from health_gate.core.stage_retry import PipelineMissing, Registration, RetryKind, RetryResult
+from health_gate.core.stage_retry import Registration, RetryKind, RetryResult
+from health_gate.errors import NotificationFailed, PermissionDenied, PipelineMissing
 
 __all__ = ["MemoryRegistry", "RecordingNotifier", "ScriptedPipelines"]
 

@@ -22,6 +22,7 @@ import pytest
 from moto import mock_aws
 
 from health_gate.core.outcome import BLOCKED_MARKER
+from health_gate.errors import RetrierFailed
 from health_gate.handlers import gate, retrier, wiring
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.lambda_context import FakeLambdaContext
@@ -419,7 +420,7 @@ def test_a_message_that_fails_does_not_stop_the_others_but_fails_the_invocation(
     world.fake.fail_next("ListActionExecutions", "InternalFailure", times=4)
     first, second = stage_failed()["Records"][0], stage_failed(stage="Prod")["Records"][0]
     # When both arrive in one event
-    with pytest.raises(retrier.RetrierFailed, match="1 part"):
+    with pytest.raises(RetrierFailed, match="1 part"):
         world.deliver({"Records": [first, second]})
     # Then the second was registered, and Lambda's retry of the event registers the first
     assert [r["stage"]["S"] for r in world.records()] == ["Prod"]

@@ -6,14 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from health_gate.core.errors import (
-    ConfigurationError,
-    GateError,
-    HealthUnavailable,
-    JobFailed,
-    PermissionDenied,
-    SubscriptionRequired,
-)
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.outcome import (
     BLOCKED_MARKER,
@@ -26,6 +18,14 @@ from health_gate.core.outcome import (
     clip,
     outcome_for,
     outcome_for_error,
+)
+from health_gate.errors import (
+    ConfigurationError,
+    GateError,
+    HealthUnavailable,
+    JobFailed,
+    PermissionDenied,
+    SubscriptionRequired,
 )
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.errors import ConfigurationError
 from health_gate.core.wait_token import (
     MAX_TOKEN_CHARS,
     TOKEN_VERSION,
@@ -17,6 +16,7 @@ from health_gate.core.wait_token import (
     decode_token,
     encode_token,
 )
+from health_gate.errors import ConfigurationError
 
 SINCE = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 

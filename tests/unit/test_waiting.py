@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from health_gate.core.errors import ConfigurationError
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX, Continue, Fail, Succeed
 from health_gate.core.settings import GateSettings
@@ -18,6 +17,7 @@ from health_gate.core.waiting import (
     resume,
     seconds_left,
 )
+from health_gate.errors import ConfigurationError
 
 T0 = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 SETTINGS = GateSettings(

@@ -7,17 +7,13 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from health_gate.adapters.aws_errors import NETWORK_ERRORS, describe, error_code, error_message
-from health_gate.core.errors import ReportFailed
 from health_gate.core.outcome import Continue, Fail, JobOutcome, Succeed
+from health_gate.errors import AlreadyReported, ReportFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient
 
-__all__ = ["AlreadyReported", "CodePipelineJobReporter"]
-
-
-class AlreadyReported(Exception):
-    """CodePipeline no longer accepts a result for this job (already reported or timed out)."""
+__all__ = ["CodePipelineJobReporter"]
 
 
 class CodePipelineJobReporter:

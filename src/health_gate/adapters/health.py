@@ -15,15 +15,15 @@ from health_gate.adapters.aws_errors import (
     error_message,
     is_transient,
 )
-from health_gate.core.errors import (
+from health_gate.core.models import HealthEvent
+from health_gate.core.query import HealthQuery
+from health_gate.errors import (
     GateError,
     HealthUnavailable,
     JobFailed,
     PermissionDenied,
     SubscriptionRequired,
 )
-from health_gate.core.models import HealthEvent
-from health_gate.core.query import HealthQuery
 
 if TYPE_CHECKING:
     from mypy_boto3_health import HealthClient

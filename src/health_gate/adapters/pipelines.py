@@ -20,8 +20,14 @@ from health_gate.adapters.aws_errors import (
     is_transient,
 )
 from health_gate.core.action_attempts import ActionAttempt
-from health_gate.core.errors import GateError, JobFailed, PermissionDenied, SystemUnavailable
-from health_gate.core.stage_retry import PipelineMissing, RetryKind, RetryResult
+from health_gate.core.stage_retry import RetryKind, RetryResult
+from health_gate.errors import (
+    GateError,
+    JobFailed,
+    PermissionDenied,
+    PipelineMissing,
+    SystemUnavailable,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from health_gate.core.errors import ConfigurationError
 from health_gate.core.models import HealthEvent
 from health_gate.core.query import HealthQuery
+from health_gate.errors import ConfigurationError
 
 __all__ = ["RecordedHealthSource"]
 

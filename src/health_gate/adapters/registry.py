@@ -25,8 +25,8 @@ from health_gate.adapters.aws_errors import (
     error_code,
 )
 from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
-from health_gate.core.errors import GateError, PermissionDenied, SystemUnavailable
 from health_gate.core.stage_retry import Registration
+from health_gate.errors import GateError, PermissionDenied, SystemUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

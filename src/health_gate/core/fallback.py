@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from health_gate.core.errors import SubscriptionRequired
 from health_gate.core.models import HealthEvent
 from health_gate.core.ports import HealthSource
 from health_gate.core.query import HealthQuery
+from health_gate.errors import SubscriptionRequired
 
 __all__ = ["FALLBACK_NOTE", "PUBLIC_FEED_NOTE", "SubscriptionFallback"]
 

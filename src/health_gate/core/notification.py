@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from health_gate.core.blocked import BlockedExecution, IncidentRef
-from health_gate.core.errors import GateError
 from health_gate.core.outcome import clip
 
 __all__ = [
     "Notification",
-    "NotificationFailed",
     "blocked_notice",
     "chatbot_message",
     "health_link",
@@ -32,10 +30,6 @@ EXECUTION_URL = (
     "https://{region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{pipeline}"
     "/executions/{execution}/timeline?region={region}"
 )
-
-
-class NotificationFailed(GateError):
-    """A notification could not be delivered; the retrier's own work is unaffected."""
 
 
 @dataclass(frozen=True)

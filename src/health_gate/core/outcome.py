@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from health_gate.core.errors import GateError
 from health_gate.core.models import Decision, HealthEvent, Verdict
+from health_gate.errors import GateError
 
 __all__ = [
     "BLOCKED_MARKER",

@@ -9,13 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from health_gate.core.errors import GateError
-
-__all__ = ["PipelineMissing", "Registration", "RetryKind", "RetryResult"]
-
-
-class PipelineMissing(GateError):
-    """The pipeline or its execution no longer exists; nothing of it can be retried."""
+__all__ = ["Registration", "RetryKind", "RetryResult"]
 
 
 class Registration(enum.Enum):

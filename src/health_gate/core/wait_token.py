@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from health_gate.core.errors import ConfigurationError
+from health_gate.errors import ConfigurationError
 
 __all__ = ["MAX_TOKEN_CHARS", "TOKEN_VERSION", "WaitState", "decode_token", "encode_token"]
 

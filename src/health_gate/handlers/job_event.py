@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from health_gate.core.errors import ConfigurationError
+from health_gate.errors import ConfigurationError
 
 __all__ = ["PipelineJob"]
 

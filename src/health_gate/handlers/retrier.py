@@ -16,7 +16,6 @@ from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config import load_settings
-from health_gate.core.errors import GateError
 from health_gate.core.models import Decision
 from health_gate.core.pipeline_messages import (
     HealthNews,
@@ -30,11 +29,12 @@ from health_gate.core.pipeline_messages import (
 )
 from health_gate.core.retrier import Retrier, Step, register_failure, sweep
 from health_gate.core.settings import GateSettings
+from health_gate.errors import GateError, RetrierFailed
 from health_gate.handlers import wiring
 from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.observability import logger, metrics
 
-__all__ = ["RetrierFailed", "handler"]
+__all__ = ["handler"]
 
 _STEPS = {  # action -> (log message, log level, metric)
     "new": ("blocked execution registered", "info", "BlockedRegistered"),
@@ -54,10 +54,6 @@ _STEPS = {  # action -> (log message, log level, metric)
     "notify-failed": ("notification failed", "warning", "NotificationFailures"),
     "error": ("retry attempt failed; record kept", "error", "RetrierErrors"),
 }
-
-
-class RetrierFailed(Exception):
-    """Part of the batch failed; raised after the rest ran, so Lambda retries the event."""
 
 
 def _messages(event: dict[str, Any]) -> Iterator[tuple[str, PipelineMessage]]:

@@ -15,7 +15,6 @@ from health_gate import __version__
 from health_gate.adapters.codepipeline import CodePipelineJobReporter
 from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
-from health_gate.core.errors import ConfigurationError
 from health_gate.core.fallback import SubscriptionFallback
 from health_gate.core.models import HealthEvent
 from health_gate.core.ports import (
@@ -27,6 +26,7 @@ from health_gate.core.ports import (
 )
 from health_gate.core.query import HealthQuery
 from health_gate.core.settings import GateSettings
+from health_gate.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.report import Figure
+from health_gate.config.settings import GateSettings
 from health_gate.core.decision import decide
 from health_gate.core.models import HealthEvent
-from health_gate.core.settings import GateSettings
 
 __all__ = ["SIZES", "measure", "recorded_events"]
 

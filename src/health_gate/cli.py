@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from health_gate.config import load_settings, split_list
+from health_gate.config.settings import SOURCES, GateSettings
+from health_gate.config.user_parameters import load_settings
+from health_gate.config.validation import split_list
 from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.ports import HealthSource
-from health_gate.core.settings import SOURCES, GateSettings
 from health_gate.errors import GateError
 
 __all__ = ["main"]

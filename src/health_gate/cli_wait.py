@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TextIO
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.evaluation import evaluate
 from health_gate.core.models import Decision
 from health_gate.core.outcome import Succeed
 from health_gate.core.ports import HealthSource
-from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
 from health_gate.handlers import polling

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.outcome import Continue, Fail, Succeed
-from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState, decode_token
 from health_gate.errors import HealthUnavailable
 from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from health_gate.config import ENV_VARS, load_settings
-from health_gate.core.settings import GateSettings
+from health_gate.config.settings import GateSettings
+from health_gate.config.user_parameters import ENV_VARS, load_settings
 from health_gate.errors import ConfigurationError
 
 HOME = {"AWS_REGION": "eu-west-1"}

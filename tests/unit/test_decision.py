@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.decision import blocks, decide, unknown
 from health_gate.core.models import HealthEvent, Verdict
-from health_gate.core.settings import GateSettings
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SETTINGS = GateSettings(regions=("us-east-1", "global"))

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.decision import MULTIPLE_SERVICES, blocks, decide
 from health_gate.core.evaluation import evaluate, note_of
 from health_gate.core.fallback import FALLBACK_NOTE, SubscriptionFallback
 from health_gate.core.models import HealthEvent, Verdict
 from health_gate.core.outcome import Succeed, outcome_for
 from health_gate.core.query import HealthQuery
-from health_gate.core.settings import GateSettings
 from health_gate.errors import HealthUnavailable, PermissionDenied, SubscriptionRequired
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.evaluation import evaluate
 from health_gate.core.models import HealthEvent, Verdict
 from health_gate.core.ports import HealthSource
 from health_gate.core.query import MAX_ACCOUNTS, MAX_FILTER_VALUES, HealthQuery, plan_queries
-from health_gate.core.settings import GateSettings
 from health_gate.errors import (
     HealthUnavailable,
     PermissionDenied,

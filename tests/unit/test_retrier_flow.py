@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from health_gate.config import load_settings
+from health_gate.config.settings import GateSettings
+from health_gate.config.user_parameters import load_settings
 from health_gate.core.action_attempts import ActionAttempt, GateFunction
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.pipeline_messages import StageFailed
 from health_gate.core.retrier import Retrier, Step, register_failure, sweep
-from health_gate.core.settings import GateSettings
 from health_gate.core.stage_retry import RetryKind, RetryResult
 from health_gate.errors import HealthUnavailable
 from tests.fakes.pipeline_runs import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from health_gate.config import load_settings
+from health_gate.config.settings import GateSettings
+from health_gate.config.user_parameters import load_settings
 from health_gate.core.blocked import BlockedExecution
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.retry_plan import configurations, plan_retries
-from health_gate.core.settings import GateSettings
 from health_gate.errors import GateError, HealthUnavailable
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

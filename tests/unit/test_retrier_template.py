@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from health_gate.config import ENV_VARS
-from health_gate.handlers import wiring
+from health_gate.config import environment
+from health_gate.config.user_parameters import ENV_VARS
 
 TEMPLATE: dict[str, Any] = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "template.yaml").read_text(encoding="utf-8")
@@ -44,10 +44,14 @@ def test_the_logical_ids_the_issue_names_exist() -> None:
 
 def test_the_retrier_gets_the_environment_wiring_reads() -> None:
     variables = RESOURCES["RetrierFunction"]["Properties"]["Environment"]["Variables"]
-    assert variables[wiring.GATE_FUNCTION_ENV] == {"Ref": "HealthGateFunction"}
-    assert variables[wiring.TABLE_ENV] == {"Ref": "BlockedExecutionsTable"}
-    assert variables[wiring.NOTIFICATIONS_TOPIC_ENV] == {"Ref": "NotificationsTopic"}
-    for name in (wiring.SLACK_WEBHOOK_ENV, wiring.SWEEP_MINUTES_ENV, wiring.RECORD_TTL_DAYS_ENV):
+    assert variables[environment.GATE_FUNCTION_ENV] == {"Ref": "HealthGateFunction"}
+    assert variables[environment.TABLE_ENV] == {"Ref": "BlockedExecutionsTable"}
+    assert variables[environment.NOTIFICATIONS_TOPIC_ENV] == {"Ref": "NotificationsTopic"}
+    for name in (
+        environment.SLACK_WEBHOOK_ENV,
+        environment.SWEEP_MINUTES_ENV,
+        environment.RECORD_TTL_DAYS_ENV,
+    ):
         assert name in variables
 
 

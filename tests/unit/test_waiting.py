@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX, Continue, Fail, Succeed
-from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.core.waiting import (
     WAITED_SECONDS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.models import Decision, HealthEvent, Verdict
-from health_gate.core.settings import GateSettings
 
 __all__ = ["MULTIPLE_SERVICES", "blocks", "decide", "unknown"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.decision import decide, unknown
 from health_gate.core.models import Decision, HealthEvent
 from health_gate.core.ports import HealthSource
 from health_gate.core.query import plan_queries
-from health_gate.core.settings import GateSettings
 from health_gate.errors import HealthUnavailable
 
 __all__ = ["evaluate", "note_of"]

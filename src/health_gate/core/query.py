@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.decision import MULTIPLE_SERVICES
-from health_gate.core.settings import GateSettings
 
 __all__ = ["MAX_ACCOUNTS", "MAX_FILTER_VALUES", "HealthQuery", "plan_queries"]
 

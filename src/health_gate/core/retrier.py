@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.action_attempts import GateFunction
 from health_gate.core.blocked import BlockedExecution, Claim, NotBlocked, find_blocked
 from health_gate.core.models import Decision
@@ -19,7 +20,6 @@ from health_gate.core.notification import Notification, blocked_notice, resumed_
 from health_gate.core.pipeline_messages import StageFailed
 from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
 from health_gate.core.retry_plan import configurations, plan_retries
-from health_gate.core.settings import GateSettings
 from health_gate.core.stage_retry import Registration, RetryKind, RetryResult
 from health_gate.errors import GateError, NotificationFailed, PermissionDenied, PipelineMissing
 

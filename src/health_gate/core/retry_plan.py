@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.blocked import BlockedExecution
 from health_gate.core.models import Decision, Verdict
-from health_gate.core.settings import GateSettings
 from health_gate.errors import GateError
 
 __all__ = ["Configurations", "RetryPlan", "configurations", "plan_retries"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.models import Decision, Verdict
 from health_gate.core.outcome import (
     BLOCKED_MARKER,
@@ -21,7 +22,6 @@ from health_gate.core.outcome import (
     clip,
     outcome_for,
 )
-from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.errors import ConfigurationError
 

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.evaluation import evaluate, note_of
 from health_gate.core.models import Decision, HealthEvent
 from health_gate.core.ports import HealthSource
 from health_gate.core.query import HealthQuery
-from health_gate.core.settings import GateSettings
 from health_gate.errors import HealthUnavailable
 
 __all__ = [

@@ -9,11 +9,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from health_gate.config import load_settings
+from health_gate.config.settings import GateSettings
+from health_gate.config.user_parameters import load_settings
 from health_gate.core.models import Decision, Verdict
 from health_gate.core.outcome import Continue, Fail, JobOutcome, outcome_for, outcome_for_error
 from health_gate.core.ports import HealthSource
-from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import resume
 from health_gate.errors import AlreadyReported, GateError

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from health_gate.config.settings import GateSettings
 from health_gate.core.models import Decision
 from health_gate.core.outcome import JobOutcome
-from health_gate.core.settings import GateSettings
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import continuation, judge_wait, seconds_left
 from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS

@@ -15,7 +15,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from health_gate.config import load_settings
+from health_gate.config.settings import GateSettings
+from health_gate.config.user_parameters import load_settings
 from health_gate.core.models import Decision
 from health_gate.core.pipeline_messages import (
     HealthNews,
@@ -28,7 +29,6 @@ from health_gate.core.pipeline_messages import (
     parse_message,
 )
 from health_gate.core.retrier import Retrier, Step, register_failure, sweep
-from health_gate.core.settings import GateSettings
 from health_gate.errors import GateError, RetrierFailed
 from health_gate.handlers import wiring
 from health_gate.handlers.deadline import evaluate_in_time

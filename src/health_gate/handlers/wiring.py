@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,9 @@ from health_gate import __version__
 from health_gate.adapters.codepipeline import CodePipelineJobReporter
 from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
+from health_gate.config import RetrierSettings, load_retrier_settings
+from health_gate.config import home_region as config_home_region
+from health_gate.config.settings import GateSettings
 from health_gate.core.fallback import SubscriptionFallback
 from health_gate.core.models import HealthEvent
 from health_gate.core.ports import (
@@ -25,8 +28,6 @@ from health_gate.core.ports import (
     PipelineControl,
 )
 from health_gate.core.query import HealthQuery
-from health_gate.core.settings import GateSettings
-from health_gate.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient
@@ -81,7 +82,7 @@ def now() -> datetime:
 
 
 def home_region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    return config_home_region(os.environ)
 
 
 @cache
@@ -161,31 +162,9 @@ def job_reporter() -> JobReporter:
 # --- Retrier ---------------------------------------------------------------------------------
 # Built only by the retrier's handler; the gate never calls these. Their adapters are imported
 # inside the builders, so the gate's cold start does not load them (bench/, issue 5).
-TABLE_ENV = "BLOCKED_EXECUTIONS_TABLE"
-GATE_FUNCTION_ENV = "HEALTH_GATE_FUNCTION_NAME"
-GATE_FUNCTION_ARN_ENV = "HEALTH_GATE_FUNCTION_ARN"
-NOTIFICATIONS_TOPIC_ENV = "NOTIFICATIONS_TOPIC_ARN"
-SLACK_WEBHOOK_ENV = "SLACK_WEBHOOK_SECRET"
-SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
-RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"
-
-
-def _required(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise ConfigurationError(f"The retrier needs environment variable {name}; it is unset.")
-    return value
-
-
-def _whole_number(name: str, default: int) -> int:
-    text = os.environ.get(name, "").strip()
-    try:
-        value = int(text) if text else default
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ConfigurationError(f"Environment variable {name} must be a whole number >= 1.")
-    return value
+@cache
+def retrier_settings() -> RetrierSettings:
+    return load_retrier_settings(os.environ)
 
 
 @cache
@@ -211,19 +190,19 @@ def _ssm_client() -> SSMClient:
 def gate_function() -> GateFunction:
     from health_gate.core.action_attempts import GateFunction
 
-    arn = os.environ.get(GATE_FUNCTION_ARN_ENV, "").strip() or None
-    return GateFunction(_required(GATE_FUNCTION_ENV), arn)
+    settings = retrier_settings()
+    return GateFunction(settings.gate_function_name, settings.gate_function_arn)
 
 
 def sweep_minutes() -> int:
-    return _whole_number(SWEEP_MINUTES_ENV, 5)
+    return retrier_settings().sweep_minutes
 
 
 def block_registry() -> BlockRegistry:
     from health_gate.adapters.registry import DynamoBlockRegistry
 
-    ttl = timedelta(days=_whole_number(RECORD_TTL_DAYS_ENV, 14))
-    return DynamoBlockRegistry(_dynamodb_client(), _required(TABLE_ENV), ttl)
+    settings = retrier_settings()
+    return DynamoBlockRegistry(_dynamodb_client(), settings.table, settings.record_ttl)
 
 
 def pipeline_control() -> PipelineControl:
@@ -242,10 +221,11 @@ def notifier() -> Notifier:
     )
 
     notifiers: list[Notifier] = []
-    topic = os.environ.get(NOTIFICATIONS_TOPIC_ENV, "").strip()
+    settings = retrier_settings()
+    topic = settings.notifications_topic
     if topic:
         notifiers.append(ChatbotNotifier(_sns_client(), topic))
-    webhook = os.environ.get(SLACK_WEBHOOK_ENV, "").strip()
+    webhook = settings.slack_webhook_secret
     if webhook:
         url = SecretWebhookUrl(webhook, _secrets_client, _ssm_client)
         notifiers.append(SlackWebhookNotifier(url))
@@ -276,4 +256,5 @@ _CACHES = (
     _secrets_client,
     _ssm_client,
     retrier,
+    retrier_settings,
 )

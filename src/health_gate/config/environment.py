@@ -1,0 +1,90 @@
+"""Settings that come from the environment alone: the home region, and the retrier's wiring.
+
+The environment arrives as a mapping; only `runtime/` hands `os.environ` in. Every error names
+the variable, because the template sets them and a person fixes them there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from health_gate.errors import ConfigurationError
+
+__all__ = [
+    "GATE_FUNCTION_ARN_ENV",
+    "GATE_FUNCTION_ENV",
+    "NOTIFICATIONS_TOPIC_ENV",
+    "RECORD_TTL_DAYS_ENV",
+    "SLACK_WEBHOOK_ENV",
+    "SWEEP_MINUTES_ENV",
+    "TABLE_ENV",
+    "RetrierSettings",
+    "home_region",
+    "load_retrier_settings",
+]
+
+DEFAULT_REGION = "us-east-1"
+TABLE_ENV = "BLOCKED_EXECUTIONS_TABLE"
+GATE_FUNCTION_ENV = "HEALTH_GATE_FUNCTION_NAME"
+GATE_FUNCTION_ARN_ENV = "HEALTH_GATE_FUNCTION_ARN"
+NOTIFICATIONS_TOPIC_ENV = "NOTIFICATIONS_TOPIC_ARN"
+SLACK_WEBHOOK_ENV = "SLACK_WEBHOOK_SECRET"
+SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
+RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"
+
+
+def home_region(environ: Mapping[str, str]) -> str:
+    """The region the code runs in (Lambda sets AWS_REGION); the default watched region."""
+    return environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+@dataclass(frozen=True)
+class RetrierSettings:
+    """What the retrier's template wiring tells it: its gate, its table, where to notify."""
+
+    gate_function_name: str
+    gate_function_arn: str | None
+    table: str
+    notifications_topic: str | None
+    slack_webhook_secret: str | None
+    sweep_minutes: int = 5
+    record_ttl: timedelta = timedelta(days=14)
+    region: str = DEFAULT_REGION
+
+
+def _text(environ: Mapping[str, str], name: str) -> str | None:
+    return environ.get(name, "").strip() or None
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = _text(environ, name)
+    if value is None:
+        raise ConfigurationError(f"The retrier needs environment variable {name}; it is unset.")
+    return value
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
+    text = _text(environ, name)
+    try:
+        value = int(text) if text else default
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigurationError(f"Environment variable {name} must be a whole number >= 1.")
+    return value
+
+
+def load_retrier_settings(environ: Mapping[str, str]) -> RetrierSettings:
+    """The retrier's settings; ConfigurationError names the variable that is missing or bad."""
+    return RetrierSettings(
+        gate_function_name=_required(environ, GATE_FUNCTION_ENV),
+        gate_function_arn=_text(environ, GATE_FUNCTION_ARN_ENV),
+        table=_required(environ, TABLE_ENV),
+        notifications_topic=_text(environ, NOTIFICATIONS_TOPIC_ENV),
+        slack_webhook_secret=_text(environ, SLACK_WEBHOOK_ENV),
+        sweep_minutes=_whole_number(environ, SWEEP_MINUTES_ENV, 5),
+        record_ttl=timedelta(days=_whole_number(environ, RECORD_TTL_DAYS_ENV, 14)),
+        region=home_region(environ),
+    )

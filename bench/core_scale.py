@@ -2,7 +2,7 @@
 
 The dicts have the shape of events/health/*.json (the DescribeEvents `Event` with ISO 8601
 times, as the CLI's --events-file reads them). The measured path is the one every decision
-takes: `HealthEvent.from_api` on each dict, then `decide`.
+takes: `HealthEvent.from_api` on each dict, then `decide_events`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from bench.report import Figure
 from health_gate.config.settings import GateSettings
-from health_gate.core.decision import decide
-from health_gate.core.models import HealthEvent
+from health_gate.verdict.decision import decide_events
+from health_gate.verdict.events import HealthEvent
 
 __all__ = ["SIZES", "measure", "recorded_events"]
 
@@ -61,7 +61,7 @@ def recorded_events(count: int, seed: int = 5) -> list[dict[str, Any]]:
 
 def _cpu_seconds(raws: Sequence[dict[str, Any]]) -> float:
     started = time.process_time()
-    decide([HealthEvent.from_api(raw) for raw in raws], SETTINGS, NOW)
+    decide_events([HealthEvent.from_api(raw) for raw in raws], SETTINGS, NOW)
     return time.process_time() - started
 
 

@@ -12,10 +12,10 @@ from typing import Any, TextIO
 from health_gate.config.settings import SOURCES, GateSettings
 from health_gate.config.user_parameters import load_settings
 from health_gate.config.validation import split_list
-from health_gate.core.evaluation import evaluate
-from health_gate.core.models import Decision, HealthEvent, Verdict
-from health_gate.core.ports import HealthSource
 from health_gate.errors import GateError
+from health_gate.verdict.decision import Decision, Verdict, decide
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.sources import HealthSource
 
 __all__ = ["main"]
 
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--organization", action="store_true", help="use the organizational view")
     check.add_argument("--params", help="UserParameters JSON, as the pipeline action would pass it")
     check.add_argument(
-        "--events-file", type=Path, help="evaluate a recorded DescribeEvents response offline"
+        "--events-file", type=Path, help="decide a recorded DescribeEvents response offline"
     )
     check.add_argument(
         "--source", choices=SOURCES, help="health-api (default), public-dashboard or auto"
@@ -142,7 +142,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         decision, waited = watch(source, settings, err if args.json else out)
     else:
-        decision = evaluate(source, settings, wiring.now())
+        decision = decide(source, settings, wiring.now())
     if args.json:
         body: dict[str, Any] = {
             "verdict": decision.verdict.value,

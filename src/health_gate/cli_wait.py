@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import TextIO
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.evaluation import evaluate
-from health_gate.core.models import Decision
 from health_gate.core.outcome import Succeed
-from health_gate.core.ports import HealthSource
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
 from health_gate.handlers import polling
+from health_gate.verdict.decision import Decision, decide
+from health_gate.verdict.sources import HealthSource
 
 __all__ = ["watch"]
 
@@ -56,7 +55,7 @@ def watch(source: HealthSource, settings: GateSettings, progress: TextIO) -> tup
             last[:] = [state]
 
     result = polling.poll(
-        lambda now: evaluate(source, settings, now), None, settings, clock, on_check=on_check
+        lambda now: decide(source, settings, now), None, settings, clock, on_check=on_check
     )
     if isinstance(result.outcome, Succeed):
         waited = int(result.outcome.output_variables.get(WAITED_SECONDS, "0"))

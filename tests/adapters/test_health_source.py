@@ -11,8 +11,6 @@ from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, Re
 from botocore.stub import Stubber
 
 from health_gate.adapters.health import SUBSCRIPTION_MESSAGE, Boto3HealthSource
-from health_gate.core.models import HealthEvent
-from health_gate.core.query import HealthQuery
 from health_gate.errors import (
     ConfigurationError,
     HealthUnavailable,
@@ -20,6 +18,8 @@ from health_gate.errors import (
     PermissionDenied,
     SubscriptionRequired,
 )
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
 from tests.fakes.stubbed import health_client
 
 STARTED = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ from requests.adapters import HTTPAdapter
 
 import health_gate
 from health_gate.adapters.public_feed import PublicFeedSource, feed_session
-from health_gate.core.fallback import PUBLIC_FEED_NOTE
-from health_gate.core.query import HealthQuery
 from health_gate.errors import HealthUnavailable
+from health_gate.verdict.query import HealthQuery
+from health_gate.verdict.sources import PUBLIC_FEED_NOTE
 from tests.fakes.feed_server import FeedServer
 
 QUERY = HealthQuery(categories=("issue",), status_codes=("open",))

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from health_gate.adapters.recorded import RecordedHealthSource
-from health_gate.core.ports import HealthSource
-from health_gate.core.query import HealthQuery
 from health_gate.errors import ConfigurationError
+from health_gate.verdict.query import HealthQuery
+from health_gate.verdict.sources import HealthSource
 
 QUERY = HealthQuery(categories=("issue",), status_codes=("open",), regions=("us-east-1",))
 

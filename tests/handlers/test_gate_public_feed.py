@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.fallback import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.handlers import gate
+from health_gate.verdict.sources import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.feed_server import FeedServer

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.decision import blocks, decide, unknown
-from health_gate.core.models import HealthEvent, Verdict
+from health_gate.verdict.decision import Verdict, blocks, decide_events, unknown
+from health_gate.verdict.events import HealthEvent
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SETTINGS = GateSettings(regions=("us-east-1", "global"))
@@ -30,7 +30,7 @@ def event(
 def test_no_events_is_healthy() -> None:
     # Given AWS Health returns nothing
     # When the gate decides
-    decision = decide([], SETTINGS, NOW)
+    decision = decide_events([], SETTINGS, NOW)
     # Then it is healthy, with what it checked and when
     assert decision.verdict is Verdict.HEALTHY
     assert decision.blocking == ()
@@ -44,7 +44,7 @@ def test_an_open_issue_in_a_watched_region_blocks() -> None:
     # Given one open issue in the gate's region
     open_issue = event()
     # When the gate decides
-    decision = decide([open_issue], SETTINGS, NOW)
+    decision = decide_events([open_issue], SETTINGS, NOW)
     # Then the deployment is blocked by that event
     assert decision.verdict is Verdict.BLOCKED
     assert decision.blocking == (open_issue,)
@@ -53,7 +53,7 @@ def test_an_open_issue_in_a_watched_region_blocks() -> None:
 
 
 def test_a_closed_event_does_not_block() -> None:
-    decision = decide([event(status="closed")], SETTINGS, NOW)
+    decision = decide_events([event(status="closed")], SETTINGS, NOW)
     assert decision.verdict is Verdict.HEALTHY
     assert decision.considered == 1
 
@@ -70,7 +70,7 @@ def test_an_upcoming_event_does_not_block_by_default_but_can_be_asked_for() -> N
 
 
 def test_an_event_in_another_region_does_not_block() -> None:
-    decision = decide([event(region="eu-west-1")], SETTINGS, NOW)
+    decision = decide_events([event(region="eu-west-1")], SETTINGS, NOW)
     assert decision.verdict is Verdict.HEALTHY
 
 
@@ -78,9 +78,9 @@ def test_a_global_event_blocks_when_global_is_watched() -> None:
     # Given an IAM issue, which AWS Health reports in region "global"
     iam = event(arn="arn:aws:health:global::event/IAM/X/1", service="IAM", region="global")
     # Then it blocks a gate watching "global" and not one watching only a region
-    assert decide([iam], SETTINGS, NOW).verdict is Verdict.BLOCKED
+    assert decide_events([iam], SETTINGS, NOW).verdict is Verdict.BLOCKED
     regional_only = replace(SETTINGS, regions=("us-east-1",))
-    assert decide([iam], regional_only, NOW).verdict is Verdict.HEALTHY
+    assert decide_events([iam], regional_only, NOW).verdict is Verdict.HEALTHY
 
 
 def test_an_ignored_event_type_code_never_blocks() -> None:
@@ -91,10 +91,12 @@ def test_an_ignored_event_type_code_never_blocks() -> None:
         ignore_event_type_codes=frozenset({"AWS_EC2_INSTANCE_STORE_DRIVE_PERFORMANCE_DEGRADED"}),
     )
     # When it is the only event
-    decision = decide([noisy, event(status="closed")], settings, NOW)
+    decision = decide_events([noisy, event(status="closed")], settings, NOW)
     # Then the gate passes; other types still block
     assert decision.verdict is Verdict.HEALTHY
-    assert decide([noisy, event(arn="other")], settings, NOW).blocking == (event(arn="other"),)
+    assert decide_events([noisy, event(arn="other")], settings, NOW).blocking == (
+        event(arn="other"),
+    )
 
 
 @pytest.mark.parametrize("service", ["EC2", "ec2", "Ec2"])
@@ -124,7 +126,7 @@ def test_duplicates_by_arn_count_once() -> None:
     first = event()
     again = replace(first, status="open", availability_zone="us-east-1a")
     # When the gate decides
-    decision = decide([first, again, event(arn="arn:other")], SETTINGS, NOW)
+    decision = decide_events([first, again, event(arn="arn:other")], SETTINGS, NOW)
     # Then each ARN blocks once (the first copy is kept); every copy was considered
     assert [e.arn for e in decision.blocking] == [first.arn, "arn:other"]
     assert decision.blocking[0] is first
@@ -139,13 +141,13 @@ def test_blocking_events_are_ordered_by_start_time_then_service_then_arn() -> No
     same_ec2 = event(arn="a", service="EC2", start=datetime(2024, 5, 1, 9, 0, tzinfo=UTC))
     no_start = event(arn="d", start=None)
     # When the gate decides
-    decision = decide([late, early_s3, early_ec2, no_start, same_ec2], SETTINGS, NOW)
+    decision = decide_events([late, early_s3, early_ec2, no_start, same_ec2], SETTINGS, NOW)
     # Then they are listed oldest first (unknown start first), ties by service then ARN
     assert [e.arn for e in decision.blocking] == ["d", "a", "z", "b", "c"]
 
 
 def test_decide_accepts_any_iterable_and_keeps_the_source_note() -> None:
-    decision = decide(iter([event()]), SETTINGS, NOW, source_note="public events only")
+    decision = decide_events(iter([event()]), SETTINGS, NOW, source_note="public events only")
     assert decision.blocked
     assert decision.source_note == "public events only"
 

@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.decision import MULTIPLE_SERVICES, blocks, decide
-from health_gate.core.evaluation import evaluate, note_of
-from health_gate.core.fallback import FALLBACK_NOTE, SubscriptionFallback
-from health_gate.core.models import HealthEvent, Verdict
 from health_gate.core.outcome import Succeed, outcome_for
-from health_gate.core.query import HealthQuery
 from health_gate.errors import HealthUnavailable, PermissionDenied, SubscriptionRequired
+from health_gate.verdict.decision import Verdict, blocks, decide, decide_events
+from health_gate.verdict.events import MULTIPLE_SERVICES, HealthEvent
+from health_gate.verdict.query import HealthQuery
+from health_gate.verdict.sources import FALLBACK_NOTE, SubscriptionFallback
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 QUERY = HealthQuery(categories=("issue",), status_codes=("open",))
@@ -33,6 +32,8 @@ def event(service: str, region: str = "us-east-1") -> HealthEvent:
 
 class ScriptedSource:
     """A HealthSource that answers with events or raises, counting its calls."""
+
+    source_note: str | None = None
 
     def __init__(self, events: Sequence[HealthEvent] = (), error: Exception | None = None):
         self._events = list(events)
@@ -121,7 +122,7 @@ def test_the_pass_summary_names_the_public_feed_after_a_fallback() -> None:
     api = ScriptedSource(error=SubscriptionRequired("no plan"))
     source = SubscriptionFallback(api, lambda: ScriptedSource([]))
     # When the gate evaluates
-    decision = evaluate(source, settings, NOW)
+    decision = decide(source, settings, NOW)
     outcome = outcome_for(decision)
     # Then it passes, and says it saw public events only
     assert decision.verdict is Verdict.HEALTHY
@@ -129,9 +130,8 @@ def test_the_pass_summary_names_the_public_feed_after_a_fallback() -> None:
     assert outcome.summary.endswith(FALLBACK_NOTE)
 
 
-def test_a_source_note_is_read_from_the_source_when_present() -> None:
-    assert note_of(NotedSource()) == "public events only"
-    assert note_of(ScriptedSource()) is None
+def test_the_decision_carries_the_note_of_the_source_it_asked() -> None:
     settings = GateSettings(regions=("us-east-1",))
-    assert decide([], settings, NOW).source_note is None
-    assert evaluate(NotedSource(), settings, NOW).source_note == "public events only"
+    assert decide_events([], settings, NOW).source_note is None
+    assert decide(ScriptedSource(), settings, NOW).source_note is None
+    assert decide(NotedSource(), settings, NOW).source_note == "public events only"

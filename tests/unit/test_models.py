@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.models import Decision, HealthEvent, Verdict, parse_time
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.events import HealthEvent, parse_time
 
 FEB_15 = datetime(2023, 2, 15, 22, 7, 7, tzinfo=UTC)
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.outcome import (
     BLOCKED_MARKER,
     BLOCKED_PREFIX,
@@ -27,6 +26,8 @@ from health_gate.errors import (
     PermissionDenied,
     SubscriptionRequired,
 )
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.events import HealthEvent
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 REGIONS = ("us-east-1", "global")

@@ -1,4 +1,4 @@
-"""Query planning within the API's filter limits, and `evaluate` end to end over a fake source."""
+"""Query planning within the API's filter limits, and `decide` end to end over a fake source."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.evaluation import evaluate
-from health_gate.core.models import HealthEvent, Verdict
-from health_gate.core.ports import HealthSource
-from health_gate.core.query import MAX_ACCOUNTS, MAX_FILTER_VALUES, HealthQuery, plan_queries
 from health_gate.errors import (
     HealthUnavailable,
     PermissionDenied,
     SubscriptionRequired,
 )
+from health_gate.verdict.decision import Verdict, decide
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import MAX_ACCOUNTS, MAX_FILTER_VALUES, HealthQuery, plan_queries
+from health_gate.verdict.sources import HealthSource
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 ELEVEN_REGIONS = (
@@ -57,7 +57,7 @@ class FakeHealthSource:
     stored: Sequence[HealthEvent]
     error: Exception | None = None
     queries: list[HealthQuery] = field(default_factory=list)
-    source_note: str | None = None  # what a source may say of its coverage (core.evaluation)
+    source_note: str | None = None  # what a source may say of its coverage
 
     def events(self, query: HealthQuery) -> list[HealthEvent]:
         self.queries.append(query)
@@ -183,7 +183,7 @@ def test_more_than_ten_regions_still_decides_correctly_end_to_end() -> None:
     )
     source: HealthSource = fake
     # When the gate evaluates
-    decision = evaluate(source, settings, NOW)
+    decision = decide(source, settings, NOW)
     # Then the API was asked without a region filter and the core filtered locally
     assert "regions" not in fake.queries[0].api_filter()
     assert decision.verdict is Verdict.BLOCKED
@@ -193,7 +193,7 @@ def test_more_than_ten_regions_still_decides_correctly_end_to_end() -> None:
 def test_more_than_ten_services_still_decides_correctly_end_to_end() -> None:
     settings = GateSettings(regions=("us-east-1",), services=ELEVEN_SERVICES)
     fake = FakeHealthSource([event("svc3", service="SVC3"), event("other", service="RDS")])
-    decision = evaluate(fake, settings, NOW)
+    decision = decide(fake, settings, NOW)
     assert "services" not in fake.queries[0].api_filter()
     assert [e.arn for e in decision.blocking] == ["svc3"]
 
@@ -203,7 +203,7 @@ def test_split_account_queries_are_all_asked_and_duplicates_count_once() -> None
     settings = GateSettings(regions=("us-east-1",), organization=True, account_ids=accounts(60))
     fake = FakeHealthSource([event("public-outage")])
     # When evaluated
-    decision = evaluate(fake, settings, NOW)
+    decision = decide(fake, settings, NOW)
     # Then both chunks were queried and the event blocks once
     assert [len(q.account_ids) for q in fake.queries] == [50, 10]
     assert [e.arn for e in decision.blocking] == ["public-outage"]
@@ -215,7 +215,7 @@ def test_healthy_end_to_end() -> None:
     fake = FakeHealthSource(
         [event("closed", status="closed"), event("away", region="eu-west-1")], source_note="note"
     )
-    decision = evaluate(fake, settings, NOW)
+    decision = decide(fake, settings, NOW)
     assert decision.verdict is Verdict.HEALTHY
     assert decision.checked_at == NOW
     assert decision.source_note == "note"
@@ -228,7 +228,7 @@ def test_unavailable_health_fails_when_on_health_api_error_is_fail() -> None:
     # When evaluated
     # Then the error reaches the caller (reported as SystemUnavailable)
     with pytest.raises(HealthUnavailable, match="both endpoints failed") as caught:
-        evaluate(fake, settings, NOW)
+        decide(fake, settings, NOW)
     assert caught.value.failure_type == "SystemUnavailable"
 
 
@@ -237,7 +237,7 @@ def test_unavailable_health_passes_as_unknown_when_on_health_api_error_is_pass()
     settings = GateSettings(regions=("us-east-1",), on_health_api_error="pass")
     fake = FakeHealthSource([], error=HealthUnavailable("both endpoints failed"))
     # When evaluated
-    decision = evaluate(fake, settings, NOW)
+    decision = decide(fake, settings, NOW)
     # Then the verdict is UNKNOWN, carrying the reason as its warning
     assert decision.verdict is Verdict.UNKNOWN
     assert decision.warning == "both endpoints failed"
@@ -257,4 +257,4 @@ def test_configuration_and_permission_errors_are_never_passed(error: Exception) 
     fake = FakeHealthSource([], error=error)
     # Then a missing support plan or permission still fails the stage
     with pytest.raises(type(error)):
-        evaluate(fake, settings, NOW)
+        decide(fake, settings, NOW)

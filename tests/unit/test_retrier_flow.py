@@ -10,11 +10,12 @@ import pytest
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
 from health_gate.core.action_attempts import ActionAttempt, GateFunction
-from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.pipeline_messages import StageFailed
 from health_gate.core.retrier import Retrier, Step, register_failure, sweep
 from health_gate.core.stage_retry import RetryKind, RetryResult
 from health_gate.errors import HealthUnavailable
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.events import HealthEvent
 from tests.fakes.pipeline_runs import (
     EXECUTION,
     GATE_NAME,

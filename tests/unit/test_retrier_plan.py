@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
 from health_gate.core.blocked import BlockedExecution
-from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.retry_plan import configurations, plan_retries
 from health_gate.errors import GateError, HealthUnavailable
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.events import HealthEvent
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 US = '{"regions": ["us-east-1"]}'

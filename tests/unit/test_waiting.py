@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX, Continue, Fail, Succeed
 from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.core.waiting import (
@@ -18,6 +17,8 @@ from health_gate.core.waiting import (
     seconds_left,
 )
 from health_gate.errors import ConfigurationError
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.events import HealthEvent
 
 T0 = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 SETTINGS = GateSettings(

@@ -15,8 +15,6 @@ from health_gate.adapters.aws_errors import (
     error_message,
     is_transient,
 )
-from health_gate.core.models import HealthEvent
-from health_gate.core.query import HealthQuery
 from health_gate.errors import (
     GateError,
     HealthUnavailable,
@@ -24,6 +22,8 @@ from health_gate.errors import (
     PermissionDenied,
     SubscriptionRequired,
 )
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
 
 if TYPE_CHECKING:
     from mypy_boto3_health import HealthClient
@@ -44,6 +44,8 @@ class Boto3HealthSource:
     Each client carries botocore's standard retry mode (throttling and 5xx with backoff);
     when one endpoint still fails, the next one is tried.
     """
+
+    source_note: str | None = None  # all of the Health API's events
 
     def __init__(self, clients: Sequence[HealthClient]) -> None:
         if not clients:

@@ -12,10 +12,10 @@ from urllib3.util.retry import Retry
 
 from health_gate import __version__
 from health_gate.adapters.public_feed_events import decode_feed, feed_event
-from health_gate.core.fallback import PUBLIC_FEED_NOTE
-from health_gate.core.models import HealthEvent
-from health_gate.core.query import HealthQuery
 from health_gate.errors import HealthUnavailable
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
+from health_gate.verdict.sources import PUBLIC_FEED_NOTE
 
 __all__ = ["DEFAULT_FEED_URL", "PublicFeedSource", "feed_session"]
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from health_gate.core.models import HealthEvent, parse_time
+from health_gate.verdict.events import HealthEvent, parse_time
 
 __all__ = ["decode_feed", "feed_event"]
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from health_gate.core.models import HealthEvent
-from health_gate.core.query import HealthQuery
 from health_gate.errors import ConfigurationError
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
 
 __all__ = ["RecordedHealthSource"]
 
@@ -18,6 +18,8 @@ class RecordedHealthSource:
 
     The query is ignored: the decision core applies every filter itself.
     """
+
+    source_note: str | None = None
 
     def __init__(self, path: Path) -> None:
         self._path = path

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from health_gate.core.models import parse_time
 from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX
+from health_gate.verdict.events import parse_time
 
 __all__ = ["ActionAttempt", "GateFunction", "is_blocked_failure"]
 

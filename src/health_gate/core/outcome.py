@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from health_gate.core.models import Decision, HealthEvent, Verdict
 from health_gate.errors import GateError
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.events import HealthEvent
 
 __all__ = [
     "BLOCKED_MARKER",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from health_gate.core.models import parse_time
+from health_gate.verdict.events import parse_time
 
 __all__ = [
     "HealthNews",

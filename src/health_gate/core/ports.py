@@ -10,21 +10,11 @@ if TYPE_CHECKING:  # annotations only: the gate imports this module without the 
 
     from health_gate.core.action_attempts import ActionAttempt
     from health_gate.core.blocked import BlockedExecution, Claim
-    from health_gate.core.models import HealthEvent
     from health_gate.core.notification import Notification
     from health_gate.core.outcome import JobOutcome
-    from health_gate.core.query import HealthQuery
     from health_gate.core.stage_retry import Registration, RetryResult
 
-__all__ = ["BlockRegistry", "HealthSource", "JobReporter", "Notifier", "PipelineControl"]
-
-
-class HealthSource(Protocol):
-    """Where events come from: the Health API (account or organization view) or the public feed."""
-
-    def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
-        """All events matching the query, every page. Raises core GateErrors only."""
-        ...
+__all__ = ["BlockRegistry", "JobReporter", "Notifier", "PipelineControl"]
 
 
 class JobReporter(Protocol):

@@ -15,13 +15,13 @@ from datetime import datetime
 from health_gate.config.settings import GateSettings
 from health_gate.core.action_attempts import GateFunction
 from health_gate.core.blocked import BlockedExecution, Claim, NotBlocked, find_blocked
-from health_gate.core.models import Decision
 from health_gate.core.notification import Notification, blocked_notice, resumed_notice, stale_notice
 from health_gate.core.pipeline_messages import StageFailed
 from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
 from health_gate.core.retry_plan import configurations, plan_retries
 from health_gate.core.stage_retry import Registration, RetryKind, RetryResult
 from health_gate.errors import GateError, NotificationFailed, PermissionDenied, PipelineMissing
+from health_gate.verdict.decision import Decision
 
 __all__ = ["Retrier", "Step", "register_failure", "sweep"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from health_gate.config.settings import GateSettings
 from health_gate.core.blocked import BlockedExecution
-from health_gate.core.models import Decision, Verdict
 from health_gate.errors import GateError
+from health_gate.verdict.decision import Decision, Verdict
 
 __all__ = ["Configurations", "RetryPlan", "configurations", "plan_retries"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.models import Decision, Verdict
 from health_gate.core.outcome import (
     BLOCKED_MARKER,
     MAX_SUMMARY,
@@ -24,6 +23,7 @@ from health_gate.core.outcome import (
 )
 from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.errors import ConfigurationError
+from health_gate.verdict.decision import Decision, Verdict
 
 __all__ = [
     "CLOCK_SKEW",

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import TypeVar
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.evaluation import evaluate, note_of
-from health_gate.core.models import Decision, HealthEvent
-from health_gate.core.ports import HealthSource
-from health_gate.core.query import HealthQuery
 from health_gate.errors import HealthUnavailable
+from health_gate.verdict.decision import Decision, decide
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
+from health_gate.verdict.sources import HealthSource
 
 __all__ = [
     "REPORT_RESERVE_SECONDS",
@@ -65,7 +65,7 @@ def run_within(seconds: float, work: Callable[[], T], what: str) -> T:
 class BoundedHealthSource:
     """A HealthSource whose every query must finish by one monotonic deadline.
 
-    Wrapping the source (rather than the whole check) lets `evaluate` apply onHealthApiError
+    Wrapping the source (rather than the whole check) lets `decide` apply onHealthApiError
     to a timeout like to any other unavailability.
     """
 
@@ -77,7 +77,7 @@ class BoundedHealthSource:
     @property
     def source_note(self) -> str | None:
         """The wrapped source's note (e.g. the public feed's coverage), passed through."""
-        return note_of(self._inner)
+        return self._inner.source_note
 
     def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
         remaining = self._deadline - time.monotonic()
@@ -89,6 +89,6 @@ class BoundedHealthSource:
 def evaluate_in_time(
     source: HealthSource, settings: GateSettings, now: datetime, remaining_ms: int
 ) -> Decision:
-    """`evaluate` inside a Lambda invocation: every query must finish within the remaining
+    """`decide` inside a Lambda invocation: every query must finish within the remaining
     time less the report's reserve, or counts as AWS Health unavailable (onHealthApiError)."""
-    return evaluate(BoundedHealthSource(source, budget_seconds(remaining_ms)), settings, now)
+    return decide(BoundedHealthSource(source, budget_seconds(remaining_ms)), settings, now)

@@ -11,9 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
-from health_gate.core.models import Decision, Verdict
 from health_gate.core.outcome import Continue, Fail, JobOutcome, outcome_for, outcome_for_error
-from health_gate.core.ports import HealthSource
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import resume
 from health_gate.errors import AlreadyReported, GateError
@@ -21,6 +19,8 @@ from health_gate.handlers import polling, wiring
 from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.job_event import PipelineJob
 from health_gate.handlers.observability import logger, metrics
+from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.sources import HealthSource
 
 __all__ = ["handler"]
 

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.models import Decision
 from health_gate.core.outcome import JobOutcome
 from health_gate.core.wait_token import WaitState
 from health_gate.core.waiting import continuation, judge_wait, seconds_left
 from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS
+from health_gate.verdict.decision import Decision
 
 __all__ = ["MIN_CHECK_SECONDS", "Clock", "SystemClock", "WaitResult", "poll", "system_clock"]
 

@@ -17,7 +17,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
-from health_gate.core.models import Decision
 from health_gate.core.pipeline_messages import (
     HealthNews,
     Ignored,
@@ -33,6 +32,7 @@ from health_gate.errors import GateError, RetrierFailed
 from health_gate.handlers import wiring
 from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.observability import logger, metrics
+from health_gate.verdict.decision import Decision
 
 __all__ = ["handler"]
 

@@ -15,19 +15,13 @@ from health_gate import __version__
 from health_gate.adapters.codepipeline import CodePipelineJobReporter
 from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
-from health_gate.config import RetrierSettings, load_retrier_settings
 from health_gate.config import home_region as config_home_region
+from health_gate.config.environment import RetrierSettings, load_retrier_settings
 from health_gate.config.settings import GateSettings
-from health_gate.core.fallback import SubscriptionFallback
-from health_gate.core.models import HealthEvent
-from health_gate.core.ports import (
-    BlockRegistry,
-    HealthSource,
-    JobReporter,
-    Notifier,
-    PipelineControl,
-)
-from health_gate.core.query import HealthQuery
+from health_gate.core.ports import BlockRegistry, JobReporter, Notifier, PipelineControl
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
+from health_gate.verdict.sources import HealthSource, SubscriptionFallback
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient
@@ -132,6 +126,10 @@ class _BuiltOnFirstUse:
     def __init__(self, build: Callable[[], HealthSource]) -> None:
         self._build = build
         self._source: HealthSource | None = None
+
+    @property
+    def source_note(self) -> str | None:
+        return self._source.source_note if self._source is not None else None
 
     def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
         if self._source is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.decision import MULTIPLE_SERVICES
+from health_gate.verdict.events import MULTIPLE_SERVICES
 
 __all__ = ["MAX_ACCOUNTS", "MAX_FILTER_VALUES", "HealthQuery", "plan_queries"]
 

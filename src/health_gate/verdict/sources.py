@@ -1,15 +1,16 @@
-"""`source: "auto"`: the Health API, or the public feed when the account has no support plan."""
+"""Where AWS Health events come from (the port every source implements), and `source: "auto"`:
+the Health API, or the public feed when the account has no support plan."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from health_gate.core.models import HealthEvent
-from health_gate.core.ports import HealthSource
-from health_gate.core.query import HealthQuery
 from health_gate.errors import SubscriptionRequired
+from health_gate.verdict.events import HealthEvent
+from health_gate.verdict.query import HealthQuery
 
-__all__ = ["FALLBACK_NOTE", "PUBLIC_FEED_NOTE", "SubscriptionFallback"]
+__all__ = ["FALLBACK_NOTE", "PUBLIC_FEED_NOTE", "HealthSource", "SubscriptionFallback"]
 
 PUBLIC_FEED_NOTE = (
     "Source: the public AWS Health Dashboard feed, which lists public events only, "
@@ -19,6 +20,20 @@ FALLBACK_NOTE = (
     "Source: the public AWS Health Dashboard feed (the AWS Health API needs a support plan this "
     "account lacks), which lists public events only, not events specific to this account."
 )
+
+
+class HealthSource(Protocol):
+    """The Health API (account or organization view), the public feed, or recorded events."""
+
+    @property
+    def source_note(self) -> str | None:
+        """What the source says about its own coverage (the public feed: public events only),
+        shown with the verdict; None when it has nothing to add. Read after querying."""
+        ...
+
+    def events(self, query: HealthQuery) -> Sequence[HealthEvent]:
+        """All events matching the query, every page. Raises GateErrors only."""
+        ...
 
 
 class SubscriptionFallback:

@@ -1,18 +1,48 @@
-"""The gate's rule: which events block a deployment, and the verdict that follows."""
+"""The gate's rule: which events block a deployment, and the verdict that follows.
+
+`decide` asks a health source (every planned query), applies `onHealthApiError`, and judges the
+events with `decide_events`, the pure rule that the bench measures at scale.
+"""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.models import Decision, HealthEvent, Verdict
+from health_gate.errors import HealthUnavailable
+from health_gate.verdict.events import MULTIPLE_SERVICES, HealthEvent
+from health_gate.verdict.query import plan_queries
+from health_gate.verdict.sources import HealthSource
 
-__all__ = ["MULTIPLE_SERVICES", "blocks", "decide", "unknown"]
+__all__ = ["Decision", "Verdict", "blocks", "decide", "decide_events", "unknown"]
 
-# AWS Health's service code for an event that spans services (the public feed's
-# "multipleservices"). It names no service, so it matches every service filter.
-MULTIPLE_SERVICES = "MULTIPLE_SERVICES"
+
+class Verdict(enum.Enum):
+    """What the gate concluded."""
+
+    HEALTHY = "HEALTHY"
+    BLOCKED = "BLOCKED"
+    UNKNOWN = "UNKNOWN"  # the health source failed and onHealthApiError is "pass"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The gate's verdict with the evidence behind it."""
+
+    verdict: Verdict
+    blocking: tuple[HealthEvent, ...] = ()
+    regions: tuple[str, ...] = ()
+    checked_at: datetime | None = None
+    warning: str | None = None
+    source_note: str | None = None
+    considered: int = field(default=0)
+
+    @property
+    def blocked(self) -> bool:
+        return self.verdict is Verdict.BLOCKED
 
 
 def _service_matches(event: HealthEvent, settings: GateSettings) -> bool:
@@ -36,7 +66,7 @@ def _order(event: HealthEvent) -> tuple[str, str, str]:
     return (started, event.service, event.arn)
 
 
-def decide(
+def decide_events(
     events: Iterable[HealthEvent],
     settings: GateSettings,
     now: datetime,
@@ -65,3 +95,20 @@ def unknown(settings: GateSettings, now: datetime, warning: str) -> Decision:
     return Decision(
         verdict=Verdict.UNKNOWN, regions=settings.regions, checked_at=now, warning=warning
     )
+
+
+def decide(source: HealthSource, settings: GateSettings, now: datetime) -> Decision:
+    """The verdict now. Raises GateError unless onHealthApiError turns it into UNKNOWN.
+
+    The source's note is read after querying: a falling-back source knows only then which
+    data it used.
+    """
+    events: list[HealthEvent] = []
+    try:
+        for query in plan_queries(settings):
+            events.extend(source.events(query))
+    except HealthUnavailable as err:
+        if settings.on_health_api_error != "pass":
+            raise
+        return unknown(settings, now, str(err))
+    return decide_events(events, settings, now, source.source_note)

@@ -1,15 +1,18 @@
-"""Value types shared by the gate, the retrier and the CLI."""
+"""AWS Health events as the verdict reads them, from every shape AWS hands out."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-__all__ = ["Decision", "HealthEvent", "Verdict", "parse_time"]
+__all__ = ["MULTIPLE_SERVICES", "HealthEvent", "parse_time"]
+
+# AWS Health's service code for an event that spans services (the public feed's
+# "multipleservices"). It names no service, so it matches every service filter.
+MULTIPLE_SERVICES = "MULTIPLE_SERVICES"
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -73,28 +76,3 @@ class HealthEvent:
             scope=raw.get("eventScopeCode"),
             availability_zone=raw.get("availabilityZone"),
         )
-
-
-class Verdict(enum.Enum):
-    """What the gate concluded."""
-
-    HEALTHY = "HEALTHY"
-    BLOCKED = "BLOCKED"
-    UNKNOWN = "UNKNOWN"  # the health source failed and onHealthApiError is "pass"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The gate's verdict with the evidence behind it."""
-
-    verdict: Verdict
-    blocking: tuple[HealthEvent, ...] = ()
-    regions: tuple[str, ...] = ()
-    checked_at: datetime | None = None
-    warning: str | None = None
-    source_note: str | None = None
-    considered: int = field(default=0)
-
-    @property
-    def blocked(self) -> bool:
-        return self.verdict is Verdict.BLOCKED

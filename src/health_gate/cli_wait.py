@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import TextIO
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.outcome import Succeed
-from health_gate.core.wait_token import WaitState
-from health_gate.core.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
 from health_gate.handlers import polling
+from health_gate.pipeline.report import Succeed
+from health_gate.pipeline.wait_token import WaitState
+from health_gate.pipeline.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
 from health_gate.verdict.decision import Decision, decide
 from health_gate.verdict.sources import HealthSource
 

@@ -9,8 +9,9 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from health_gate.adapters.codepipeline import CodePipelineJobReporter
-from health_gate.core.outcome import BLOCKED_MARKER, Continue, Fail, Succeed
 from health_gate.errors import AlreadyReported, ReportFailed
+from health_gate.pipeline.block_message import BLOCKED_MARKER
+from health_gate.pipeline.report import Continue, Fail, Succeed
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient

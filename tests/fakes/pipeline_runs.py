@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from health_gate.core.outcome import BLOCKED_MARKER
+from health_gate.pipeline.block_message import BLOCKED_MARKER
 
 __all__ = [
     "BLOCKED_TEXT",

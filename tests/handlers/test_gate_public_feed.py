@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.handlers import gate
+from health_gate.pipeline.block_message import BLOCKED_MARKER
 from health_gate.verdict.sources import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock, FakeClockContext

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.outcome import BLOCKED_MARKER
-from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.handlers import gate
+from health_gate.pipeline.block_message import BLOCKED_MARKER
+from health_gate.pipeline.wait_token import WaitState, decode_token, encode_token
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import START, FakeClock, FakeClockContext
 from tests.handlers.conftest import job_event, log_records, only_report

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from health_gate.errors import ConfigurationError
-from health_gate.handlers.job_event import PipelineJob
+from health_gate.pipeline.job import PipelineJob
 from tests.handlers.conftest import job_event, load_event
 
 

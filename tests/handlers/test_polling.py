@@ -9,11 +9,11 @@ from datetime import datetime
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.outcome import Continue, Fail, Succeed
-from health_gate.core.wait_token import WaitState, decode_token
 from health_gate.errors import HealthUnavailable
 from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS
 from health_gate.handlers.polling import MIN_CHECK_SECONDS, SystemClock, poll
+from health_gate.pipeline.report import Continue, Fail, Succeed
+from health_gate.pipeline.wait_token import WaitState, decode_token
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
 from tests.fakes.clock import START, FakeClock

@@ -21,9 +21,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from health_gate.core.outcome import BLOCKED_MARKER
 from health_gate.errors import RetrierFailed
 from health_gate.handlers import gate, retrier, wiring
+from health_gate.pipeline.block_message import BLOCKED_MARKER
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.outcome import Succeed, outcome_for
 from health_gate.errors import HealthUnavailable, PermissionDenied, SubscriptionRequired
+from health_gate.pipeline.report import Succeed, report_for
 from health_gate.verdict.decision import Verdict, blocks, decide, decide_events
 from health_gate.verdict.events import MULTIPLE_SERVICES, HealthEvent
 from health_gate.verdict.query import HealthQuery
@@ -123,7 +123,7 @@ def test_the_pass_summary_names_the_public_feed_after_a_fallback() -> None:
     source = SubscriptionFallback(api, lambda: ScriptedSource([]))
     # When the gate evaluates
     decision = decide(source, settings, NOW)
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     # Then it passes, and says it saw public events only
     assert decision.verdict is Verdict.HEALTHY
     assert isinstance(outcome, Succeed)

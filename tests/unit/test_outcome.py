@@ -6,18 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from health_gate.core.outcome import (
-    BLOCKED_MARKER,
-    BLOCKED_PREFIX,
-    MAX_FAILURE_MESSAGE,
-    MAX_SUMMARY,
-    Fail,
-    Succeed,
-    blocked_message,
-    clip,
-    outcome_for,
-    outcome_for_error,
-)
 from health_gate.errors import (
     ConfigurationError,
     GateError,
@@ -26,6 +14,9 @@ from health_gate.errors import (
     PermissionDenied,
     SubscriptionRequired,
 )
+from health_gate.pipeline.block_message import BLOCKED_MARKER, BLOCKED_PREFIX, blocked_message
+from health_gate.pipeline.limits import MAX_FAILURE_MESSAGE, MAX_SUMMARY, clip
+from health_gate.pipeline.report import Fail, Succeed, report_for, report_for_error
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
 
@@ -53,7 +44,7 @@ def test_blocked_fails_the_job_with_a_message_listing_the_event() -> None:
     # Given one blocking EC2 issue
     ec2 = event()
     # When the outcome is chosen
-    outcome = outcome_for(blocked((ec2,)))
+    outcome = report_for(blocked((ec2,)))
     # Then the job fails as JobFailed, marked for the retrier, naming everything a person needs
     assert isinstance(outcome, Fail)
     assert outcome.failure_type == "JobFailed"
@@ -85,7 +76,7 @@ def test_two_hundred_events_fit_in_five_thousand_characters_with_a_count_of_the_
     # Given a regional outage with 200 blocking events
     events = tuple(event(i) for i in range(200))
     # When the failure message is written
-    outcome = outcome_for(blocked(events))
+    outcome = report_for(blocked(events))
     # Then it stays within PutJobFailureResult's limit and says how many were left out
     assert isinstance(outcome, Fail)
     message = outcome.message
@@ -125,7 +116,7 @@ def test_healthy_succeeds_with_summary_and_output_variables() -> None:
     # Given a healthy verdict after checking 7 events
     decision = Decision(Verdict.HEALTHY, regions=REGIONS, checked_at=NOW, considered=7)
     # When the outcome is chosen
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     # Then the job succeeds with variables later actions read as #{HealthGate.status}
     assert outcome == Succeed(
         "Healthy: no blocking AWS Health events in us-east-1, global (7 events checked).",
@@ -137,7 +128,7 @@ def test_healthy_summary_counts_one_event_in_the_singular_and_carries_the_source
     decision = Decision(
         Verdict.HEALTHY, regions=("us-east-1",), considered=1, source_note="Public events only."
     )
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     assert isinstance(outcome, Succeed)
     assert outcome.summary.endswith("(1 event checked). Public events only.")
 
@@ -146,7 +137,7 @@ def test_summary_stays_within_2048_characters() -> None:
     # Given a very long regions list and source note
     regions = tuple(f"xx-region-{i}" for i in range(300))
     decision = Decision(Verdict.HEALTHY, regions=regions, source_note="n" * 3000)
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     assert isinstance(outcome, Succeed)
     assert len(outcome.summary) == MAX_SUMMARY
     assert outcome.summary.endswith("…")
@@ -160,7 +151,7 @@ def test_unknown_succeeds_with_a_warning_and_status_unknown() -> None:
         warning="AWS Health in us-east-1 did not answer after retries",
     )
     # When the outcome is chosen
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     # Then the stage passes, but the summary warns and the variables say UNKNOWN
     assert isinstance(outcome, Succeed)
     assert outcome.summary.startswith("WARNING: AWS Health could not be checked")
@@ -175,7 +166,7 @@ def test_unknown_succeeds_with_a_warning_and_status_unknown() -> None:
 
 def test_unknown_summary_with_a_huge_warning_is_clipped() -> None:
     decision = Decision(Verdict.UNKNOWN, regions=("us-east-1",), warning="w" * 5000)
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     assert isinstance(outcome, Succeed)
     assert len(outcome.summary) <= MAX_SUMMARY
 
@@ -192,12 +183,12 @@ def test_unknown_summary_with_a_huge_warning_is_clipped() -> None:
     ],
 )
 def test_errors_fail_with_their_own_failure_type(error: GateError, failure_type: str) -> None:
-    outcome = outcome_for_error(error)
+    outcome = report_for_error(error)
     assert outcome == Fail(failure_type, str(error))
 
 
 def test_error_message_is_clipped_to_5000_characters() -> None:
-    outcome = outcome_for_error(ConfigurationError("x" * 6000))
+    outcome = report_for_error(ConfigurationError("x" * 6000))
     assert len(outcome.message) == MAX_FAILURE_MESSAGE
     assert outcome.message.endswith("…")
 

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.wait_token import (
+from health_gate.errors import ConfigurationError
+from health_gate.pipeline.wait_token import (
     MAX_TOKEN_CHARS,
     TOKEN_VERSION,
     WaitState,
     decode_token,
     encode_token,
 )
-from health_gate.errors import ConfigurationError
 
 SINCE = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 

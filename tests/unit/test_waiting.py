@@ -7,16 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX, Continue, Fail, Succeed
-from health_gate.core.wait_token import WaitState, decode_token, encode_token
-from health_gate.core.waiting import (
+from health_gate.errors import ConfigurationError
+from health_gate.pipeline.block_message import BLOCKED_MARKER, BLOCKED_PREFIX
+from health_gate.pipeline.report import Continue, Fail, Succeed
+from health_gate.pipeline.wait_token import WaitState, decode_token, encode_token
+from health_gate.pipeline.waiting import (
     WAITED_SECONDS,
     continuation,
-    judge_wait,
+    decide_wait,
     resume,
     seconds_left,
 )
-from health_gate.errors import ConfigurationError
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
 
@@ -53,7 +54,7 @@ def minutes(n: float) -> datetime:
 def test_healthy_at_the_first_check_succeeds_with_zero_waited() -> None:
     # Given no wait so far and a healthy check
     # When it is judged
-    outcome = judge_wait(HEALTHY, None, SETTINGS, T0)
+    outcome = decide_wait(HEALTHY, None, SETTINGS, T0)
     # Then the stage succeeds as in fail mode, plus waitedSeconds=0
     assert isinstance(outcome, Succeed)
     assert outcome.output_variables == {
@@ -67,7 +68,7 @@ def test_healthy_at_the_first_check_succeeds_with_zero_waited() -> None:
 
 def test_healthy_after_a_wait_reports_how_long_it_waited() -> None:
     waiting = WaitState(T0, 2, (event(1).arn,), 1)
-    outcome = judge_wait(HEALTHY, waiting, SETTINGS, minutes(12.5))
+    outcome = decide_wait(HEALTHY, waiting, SETTINGS, minutes(12.5))
     assert isinstance(outcome, Succeed)
     assert outcome.output_variables[WAITED_SECONDS] == "750"
     assert outcome.summary.startswith("Healthy")
@@ -77,7 +78,7 @@ def test_healthy_after_a_wait_reports_how_long_it_waited() -> None:
 def test_unknown_after_a_wait_passes_with_the_warning_and_waited_seconds() -> None:
     # Given onHealthApiError "pass" turned an unreachable Health API into UNKNOWN
     unknown = Decision(Verdict.UNKNOWN, (), SETTINGS.regions, T0, warning="timed out")
-    outcome = judge_wait(unknown, WaitState(T0, 1, (), 1), SETTINGS, minutes(5))
+    outcome = decide_wait(unknown, WaitState(T0, 1, (), 1), SETTINGS, minutes(5))
     assert isinstance(outcome, Succeed)
     assert outcome.output_variables["status"] == "UNKNOWN"
     assert outcome.output_variables[WAITED_SECONDS] == "300"
@@ -85,13 +86,13 @@ def test_unknown_after_a_wait_passes_with_the_warning_and_waited_seconds() -> No
 
 
 def test_the_first_block_starts_the_wait_now() -> None:
-    step = judge_wait(blocked(event(1), event(2)), None, SETTINGS, T0)
+    step = decide_wait(blocked(event(1), event(2)), None, SETTINGS, T0)
     assert step == WaitState(T0, 0, (event(1).arn, event(2).arn), 2)
 
 
 def test_a_later_block_keeps_the_first_blocked_time_and_attempt() -> None:
     waiting = WaitState(T0, 3, (event(1).arn,), 1)
-    step = judge_wait(blocked(event(2)), waiting, SETTINGS, minutes(30))
+    step = decide_wait(blocked(event(2)), waiting, SETTINGS, minutes(30))
     assert step == WaitState(T0, 3, (event(2).arn,), 1)
 
 
@@ -100,7 +101,7 @@ def test_blocked_at_or_past_max_wait_fails_like_fail_mode(waited: int) -> None:
     # Given a wait that began `waited` minutes ago and events still open
     waiting = WaitState(T0, 11, (event(1).arn,), 1)
     # When the check is judged
-    outcome = judge_wait(blocked(event(1), event(2)), waiting, SETTINGS, minutes(waited))
+    outcome = decide_wait(blocked(event(1), event(2)), waiting, SETTINGS, minutes(waited))
     # Then the stage fails as a blocked stage, saying how long it waited
     assert isinstance(outcome, Fail)
     assert outcome.failure_type == "JobFailed"
@@ -114,7 +115,7 @@ def test_blocked_at_or_past_max_wait_fails_like_fail_mode(waited: int) -> None:
 
 def test_one_second_before_max_wait_it_still_waits() -> None:
     waiting = WaitState(T0, 1, (), 1)
-    step = judge_wait(blocked(event(1)), waiting, SETTINGS, T0 + timedelta(seconds=3599))
+    step = decide_wait(blocked(event(1)), waiting, SETTINGS, T0 + timedelta(seconds=3599))
     assert isinstance(step, WaitState)
     assert seconds_left(step, SETTINGS, T0 + timedelta(seconds=3599)) == 1
 
@@ -179,6 +180,6 @@ def test_a_bad_token_is_a_configuration_error() -> None:
 
 
 def test_a_wait_under_a_minute_is_told_in_seconds() -> None:
-    outcome = judge_wait(HEALTHY, WaitState(T0, 0, (), 1), SETTINGS, T0 + timedelta(seconds=45))
+    outcome = decide_wait(HEALTHY, WaitState(T0, 0, (), 1), SETTINGS, T0 + timedelta(seconds=45))
     assert isinstance(outcome, Succeed)
     assert outcome.summary.endswith("Waited 45 s for AWS Health.")

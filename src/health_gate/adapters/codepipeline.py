@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from health_gate.adapters.aws_errors import NETWORK_ERRORS, describe, error_code, error_message
-from health_gate.core.outcome import Continue, Fail, JobOutcome, Succeed
 from health_gate.errors import AlreadyReported, ReportFailed
+from health_gate.pipeline.report import Continue, Fail, JobOutcome, Succeed
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from health_gate.core.outcome import BLOCKED_MARKER, BLOCKED_PREFIX
+from health_gate.pipeline.block_message import BLOCKED_MARKER, BLOCKED_PREFIX
 from health_gate.verdict.events import parse_time
 
 __all__ = ["ActionAttempt", "GateFunction", "is_blocked_failure"]

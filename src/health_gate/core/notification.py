@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from health_gate.core.blocked import BlockedExecution, IncidentRef
-from health_gate.core.outcome import clip
+from health_gate.pipeline.limits import clip
 
 __all__ = [
     "Notification",

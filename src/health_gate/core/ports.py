@@ -11,18 +11,9 @@ if TYPE_CHECKING:  # annotations only: the gate imports this module without the 
     from health_gate.core.action_attempts import ActionAttempt
     from health_gate.core.blocked import BlockedExecution, Claim
     from health_gate.core.notification import Notification
-    from health_gate.core.outcome import JobOutcome
     from health_gate.core.stage_retry import Registration, RetryResult
 
-__all__ = ["BlockRegistry", "JobReporter", "Notifier", "PipelineControl"]
-
-
-class JobReporter(Protocol):
-    """Delivers the one result of a CodePipeline job."""
-
-    def report(self, job_id: str, outcome: JobOutcome) -> None:
-        """Send the outcome; raises ReportFailed when CodePipeline did not take it."""
-        ...
+__all__ = ["BlockRegistry", "Notifier", "PipelineControl"]
 
 
 class BlockRegistry(Protocol):

@@ -11,14 +11,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
-from health_gate.core.outcome import Continue, Fail, JobOutcome, outcome_for, outcome_for_error
-from health_gate.core.wait_token import WaitState
-from health_gate.core.waiting import resume
 from health_gate.errors import AlreadyReported, GateError
 from health_gate.handlers import polling, wiring
 from health_gate.handlers.deadline import evaluate_in_time
-from health_gate.handlers.job_event import PipelineJob
 from health_gate.handlers.observability import logger, metrics
+from health_gate.pipeline.job import PipelineJob
+from health_gate.pipeline.report import Continue, Fail, JobOutcome, report_for, report_for_error
+from health_gate.pipeline.wait_token import WaitState
+from health_gate.pipeline.waiting import resume
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.sources import HealthSource
 
@@ -84,7 +84,7 @@ def _decide(job: PipelineJob, context: LambdaContext) -> tuple[Decision, JobOutc
     if settings.mode == "wait":
         return _wait(job, settings, source, context)
     decision = _check(settings, source, context, wiring.now())
-    return decision, outcome_for(decision)
+    return decision, report_for(decision)
 
 
 def _judge(job: PipelineJob, context: LambdaContext) -> JobOutcome:
@@ -95,7 +95,7 @@ def _judge(job: PipelineJob, context: LambdaContext) -> JobOutcome:
         logger.warning(
             "gate could not decide", extra={"failure_type": err.failure_type, "reason": str(err)}
         )
-        return outcome_for_error(err)
+        return report_for_error(err)
     except Exception:
         metrics.add_metric("GateErrors", MetricUnit.Count, 1)
         logger.exception("gate crashed")

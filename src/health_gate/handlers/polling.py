@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.outcome import JobOutcome
-from health_gate.core.wait_token import WaitState
-from health_gate.core.waiting import continuation, judge_wait, seconds_left
 from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS
+from health_gate.pipeline.report import JobOutcome
+from health_gate.pipeline.wait_token import WaitState
+from health_gate.pipeline.waiting import continuation, decide_wait, seconds_left
 from health_gate.verdict.decision import Decision
 
 __all__ = ["MIN_CHECK_SECONDS", "Clock", "SystemClock", "WaitResult", "poll", "system_clock"]
@@ -80,7 +80,7 @@ def poll(
         now = clock.now()
         decision = check(now)
         checks += 1
-        step = judge_wait(decision, waiting, settings, now)
+        step = decide_wait(decision, waiting, settings, now)
         if on_check is not None:
             on_check(decision, step)
         if not isinstance(step, WaitState):

@@ -18,7 +18,8 @@ from health_gate.adapters.health_endpoints import EndpointResolver
 from health_gate.config import home_region as config_home_region
 from health_gate.config.environment import RetrierSettings, load_retrier_settings
 from health_gate.config.settings import GateSettings
-from health_gate.core.ports import BlockRegistry, JobReporter, Notifier, PipelineControl
+from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
+from health_gate.pipeline.ports import JobReporter
 from health_gate.verdict.events import HealthEvent
 from health_gate.verdict.query import HealthQuery
 from health_gate.verdict.sources import HealthSource, SubscriptionFallback

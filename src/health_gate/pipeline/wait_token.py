@@ -8,7 +8,7 @@ next invocation. It is compact, canonical JSON, readable in the pipeline's job d
 `sum` is the first 16 hex digits of SHA-256 over the same JSON without `sum`. It detects
 corruption and hand edits; it is not a secret or a signature (anyone can recompute it), so the
 token is never trusted with more than a forged one could do: the wait stays bounded by
-`maxWaitMinutes`, and `health_gate.core.waiting` rejects a first-blocked time in the future.
+`maxWaitMinutes`, and `health_gate.pipeline.waiting` rejects a first-blocked time in the future.
 """
 
 from __future__ import annotations

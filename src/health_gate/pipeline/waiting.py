@@ -10,19 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.outcome import (
-    BLOCKED_MARKER,
-    MAX_SUMMARY,
-    Continue,
-    Fail,
-    JobOutcome,
-    Succeed,
-    blocked_message,
-    clip,
-    outcome_for,
-)
-from health_gate.core.wait_token import WaitState, decode_token, encode_token
 from health_gate.errors import ConfigurationError
+from health_gate.pipeline.block_message import BLOCKED_MARKER, blocked_message
+from health_gate.pipeline.limits import MAX_SUMMARY, clip
+from health_gate.pipeline.report import Continue, Fail, JobOutcome, Succeed, report_for
+from health_gate.pipeline.wait_token import WaitState, decode_token, encode_token
 from health_gate.verdict.decision import Decision, Verdict
 
 __all__ = [
@@ -30,7 +22,7 @@ __all__ = [
     "WAITED_SECONDS",
     "continuation",
     "elapsed_seconds",
-    "judge_wait",
+    "decide_wait",
     "resume",
     "seconds_left",
 ]
@@ -70,7 +62,7 @@ def _minutes(seconds: float) -> int:
 
 
 def _released(decision: Decision, waiting: WaitState | None, now: datetime) -> Succeed:
-    outcome = outcome_for(decision)
+    outcome = report_for(decision)
     if not isinstance(outcome, Succeed):  # only a BLOCKED decision maps to anything else
         raise TypeError("a released wait needs a healthy or unknown decision")
     waited = int(elapsed_seconds(waiting, now))
@@ -81,7 +73,7 @@ def _released(decision: Decision, waiting: WaitState | None, now: datetime) -> S
     return Succeed(summary, {**outcome.output_variables, WAITED_SECONDS: str(waited)})
 
 
-def judge_wait(
+def decide_wait(
     decision: Decision, waiting: WaitState | None, settings: GateSettings, now: datetime
 ) -> JobOutcome | WaitState:
     """A final outcome (released, or blocked past maxWaitMinutes), or the wait to go on with."""

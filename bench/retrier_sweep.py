@@ -24,7 +24,7 @@ from tests.fakes.pipeline_runs import blocked_run
 from bench.invoke import invoke
 from bench.report import Figure
 from health_gate.adapters.registry import DynamoBlockRegistry
-from health_gate.core.blocked import BlockedExecution
+from health_gate.retry.blocked import BlockedExecution
 
 __all__ = ["CONFIGURATIONS", "measure"]
 

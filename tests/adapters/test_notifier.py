@@ -22,9 +22,9 @@ from health_gate.adapters.notifier import (
     SecretWebhookUrl,
     SlackWebhookNotifier,
 )
-from health_gate.core.blocked import BlockedExecution, IncidentRef
-from health_gate.core.notification import blocked_notice
 from health_gate.errors import NotificationFailed
+from health_gate.retry.blocked import BlockedExecution, IncidentRef
+from health_gate.retry.notices import blocked_notice
 from tests.fakes.moto_setup import subscribed_queue
 from tests.fakes.retrier_fakes import RecordingNotifier
 from tests.fakes.slack_webhook import SlackWebhookFake

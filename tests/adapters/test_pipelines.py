@@ -8,9 +8,9 @@ import pytest
 from botocore.stub import Stubber
 
 from health_gate.adapters.pipelines import CodePipelineControl
-from health_gate.core.stage_retry import RetryKind
 from health_gate.errors import JobFailed, PermissionDenied, PipelineMissing
 from health_gate.pipeline.block_message import BLOCKED_MARKER
+from health_gate.retry.outcomes import RetryKind
 from tests.fakes.pipeline_runs import EXECUTION, PIPELINE, STAGE, action_run, blocked_run
 
 if TYPE_CHECKING:

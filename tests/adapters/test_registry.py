@@ -14,9 +14,9 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from health_gate.adapters.registry import DynamoBlockRegistry
-from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
-from health_gate.core.stage_retry import Registration
 from health_gate.errors import PermissionDenied, SystemUnavailable
+from health_gate.retry.blocked import BlockedExecution, Claim, IncidentRef
+from health_gate.retry.outcomes import Registration
 from tests.fakes.moto_setup import serialise_dynamodb_updates
 
 if TYPE_CHECKING:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from health_gate.core.action_attempts import ActionAttempt
-from health_gate.core.blocked import BlockedExecution, Claim
-from health_gate.core.notification import Notification
-from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
-from health_gate.core.stage_retry import Registration, RetryKind, RetryResult
 from health_gate.errors import NotificationFailed, PermissionDenied, PipelineMissing
+from health_gate.retry.action_attempts import ActionAttempt
+from health_gate.retry.blocked import BlockedExecution, Claim
+from health_gate.retry.notices import Notification
+from health_gate.retry.outcomes import Registration, RetryKind, RetryResult
+from health_gate.retry.ports import BlockRegistry, Notifier, PipelineControl
 
 __all__ = ["MemoryRegistry", "RecordingNotifier", "ScriptedPipelines"]
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from health_gate.core.pipeline_messages import HealthNews, StageFailed, parse_message
+from health_gate.retry.messages import HealthNews, StageFailed, parse_message
 from tests.handlers.conftest import load_event
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"

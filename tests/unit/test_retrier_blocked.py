@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.action_attempts import ActionAttempt, GateFunction, is_blocked_failure
-from health_gate.core.blocked import BlockedExecution, NotBlocked, find_blocked, parse_incidents
 from health_gate.pipeline.block_message import blocked_message
+from health_gate.retry.action_attempts import ActionAttempt, GateFunction, is_blocked_failure
+from health_gate.retry.blocked import BlockedExecution, NotBlocked, find_blocked, parse_incidents
 from health_gate.verdict.events import HealthEvent
 from tests.fakes.pipeline_runs import (
     EC2_ARN,

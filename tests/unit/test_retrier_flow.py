@@ -9,11 +9,14 @@ import pytest
 
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
-from health_gate.core.action_attempts import ActionAttempt, GateFunction
-from health_gate.core.pipeline_messages import StageFailed
-from health_gate.core.retrier import Retrier, Step, register_failure, sweep
-from health_gate.core.stage_retry import RetryKind, RetryResult
 from health_gate.errors import HealthUnavailable
+from health_gate.retry.action_attempts import ActionAttempt, GateFunction
+from health_gate.retry.messages import StageFailed
+from health_gate.retry.outcomes import RetryKind, RetryResult
+from health_gate.retry.ports import Retrier
+from health_gate.retry.registration import register
+from health_gate.retry.steps import Step
+from health_gate.retry.sweep import sweep
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
 from tests.fakes.pipeline_runs import (
@@ -88,7 +91,7 @@ def run_sweep(retrier: Retrier, judge: Callable[[GateSettings], Decision]) -> li
 
 
 def actions(steps: list[Step]) -> list[str]:
-    return [step.action for step in steps]
+    return [step.kind.value for step in steps]
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -98,7 +101,7 @@ def test_gate_failure_is_registered_and_announced(
     retrier: Retrier, registry: MemoryRegistry, notifier: RecordingNotifier
 ) -> None:
     # When the stage-failed message for a blocked execution arrives
-    steps = register_failure(retrier, failure(), NOW)
+    steps = register(retrier, failure(), NOW)
     # Then the execution is recorded, and the team is told once
     assert actions(steps) == ["new", "notified"]
     assert [r.execution_id for r in registry.blocked(NOW)] == [EXECUTION]
@@ -108,9 +111,9 @@ def test_gate_failure_is_registered_and_announced(
 def test_duplicate_delivery_registers_and_announces_once(
     retrier: Retrier, notifier: RecordingNotifier
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     # When SNS delivers the same message again
-    steps = register_failure(retrier, failure(), NOW + timedelta(seconds=5))
+    steps = register(retrier, failure(), NOW + timedelta(seconds=5))
     # Then nothing changes
     assert actions(steps) == ["duplicate"]
     assert len(notifier.sent) == 1
@@ -123,22 +126,22 @@ def test_newer_execution_replaces_and_late_older_one_does_not(
     newer = blocked_run(execution_id=OTHER_EXECUTION, started=STARTED + timedelta(minutes=30))
     pipelines.runs.append(ActionAttempt.from_api(newer))
     # When the newer one arrives first, and then the late older one
-    first = register_failure(retrier, failure(OTHER_EXECUTION), NOW)
-    late = register_failure(retrier, failure(EXECUTION), NOW)
+    first = register(retrier, failure(OTHER_EXECUTION), NOW)
+    late = register(retrier, failure(EXECUTION), NOW)
     # Then the newer execution stays recorded
     assert actions(first)[0] == "new" and actions(late) == ["outdated"]
     assert [r.execution_id for r in registry.blocked(NOW)] == [OTHER_EXECUTION]
     # And in the usual order, the newer one replaces the older
     registry.rows.clear()
-    register_failure(retrier, failure(EXECUTION), NOW)
-    assert actions(register_failure(retrier, failure(OTHER_EXECUTION), NOW))[0] == "replaced"
+    register(retrier, failure(EXECUTION), NOW)
+    assert actions(register(retrier, failure(OTHER_EXECUTION), NOW))[0] == "replaced"
 
 
 def test_non_gate_failure_is_not_registered(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
     pipelines.runs = [ActionAttempt.from_api(action_run(status="Failed", function_name="other"))]
-    steps = register_failure(retrier, failure(), NOW)
+    steps = register(retrier, failure(), NOW)
     assert actions(steps) == ["not-blocked"]
     assert registry.rows == {}
 
@@ -147,7 +150,7 @@ def test_missing_pipeline_is_not_registered(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
     pipelines.missing = True
-    assert actions(register_failure(retrier, failure(), NOW)) == ["pipeline-missing"]
+    assert actions(register(retrier, failure(), NOW)) == ["pipeline-missing"]
     assert registry.rows == {}
 
 
@@ -157,7 +160,7 @@ def test_pipeline_outside_the_retryable_ones_is_not_registered(
     # Given RetryablePipelines leaves this pipeline out, so its runs may not even be listed
     pipelines.denied = True
     # Then its failure is logged and ignored, not retried by Lambda into the DLQ
-    assert actions(register_failure(retrier, failure(), NOW)) == ["not-permitted"]
+    assert actions(register(retrier, failure(), NOW)) == ["not-permitted"]
     assert registry.rows == {}
 
 
@@ -167,7 +170,7 @@ def test_pipeline_outside_the_retryable_ones_is_not_registered(
 def test_still_open_incident_retries_nothing(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     steps = run_sweep(retrier, Judge())
     assert actions(steps) == ["kept"]
     assert steps[0].reason == f"still blocked by {EVENT.arn}"
@@ -181,7 +184,7 @@ def test_resolved_incident_retries_deletes_and_announces(
     registry: MemoryRegistry,
     notifier: RecordingNotifier,
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     judge = Judge()
     judge.clear = True
     steps = run_sweep(retrier, judge)
@@ -190,7 +193,7 @@ def test_resolved_incident_retries_deletes_and_announces(
     assert registry.rows == {}
     assert [n.event_type for n in notifier.sent] == ["HealthGateBlocked", "HealthGateResumed"]
     # And a replayed stage-failed message now registers nothing: the latest run is the retry
-    assert actions(register_failure(retrier, failure(), LATER)) == ["not-blocked"]
+    assert actions(register(retrier, failure(), LATER)) == ["not-blocked"]
     assert registry.rows == {}
 
 
@@ -202,7 +205,7 @@ def test_stale_record_is_deleted(
     registry: MemoryRegistry,
     notifier: RecordingNotifier,
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     pipelines.retry_results = [RetryResult(RetryKind.STALE, code, "no")]
     judge = Judge()
     judge.clear = True
@@ -216,7 +219,7 @@ def test_stale_record_is_deleted(
 def test_busy_stage_keeps_the_record_for_the_next_sweep(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     pipelines.retry_results = [RetryResult(RetryKind.BUSY, "ConflictException", "busy")]
     judge = Judge()
     judge.clear = True
@@ -230,7 +233,7 @@ def test_a_stage_that_changed_since_is_never_retried(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
     # Given someone retried by hand: the gate passed, then another action failed on its own
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     later = STARTED + timedelta(minutes=20)
     pipelines.runs = [
         ActionAttempt.from_api(action_run(status="Succeeded", attempt_id="run-2", started=later)),
@@ -253,7 +256,7 @@ def test_a_stage_that_changed_since_is_never_retried(
 def test_a_claimed_record_is_not_retried_twice(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     # Given another invocation holds the record's lease
     held = registry.claim(registry.blocked(NOW)[0], LATER)
     assert held is not None
@@ -274,7 +277,7 @@ def test_one_health_check_serves_records_sharing_a_configuration(
         pipelines.runs.append(
             ActionAttempt.from_api(blocked_run(execution_id=execution, stage=f"S{n}"))
         )
-        register_failure(retrier, StageFailed(PIPELINE, execution, f"S{n}", "codestar", "x"), NOW)
+        register(retrier, StageFailed(PIPELINE, execution, f"S{n}", "codestar", "x"), NOW)
     judge = Judge()
     # When a sweep runs
     steps = run_sweep(retrier, judge)
@@ -286,7 +289,7 @@ def test_one_health_check_serves_records_sharing_a_configuration(
 def test_health_source_failure_keeps_every_record(
     retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     judge = Judge()
     judge.error = HealthUnavailable("AWS Health did not answer")
     steps = run_sweep(retrier, judge)
@@ -297,7 +300,7 @@ def test_health_source_failure_keeps_every_record(
 def test_notification_failure_does_not_undo_the_retry(
     retrier: Retrier, pipelines: ScriptedPipelines, notifier: RecordingNotifier
 ) -> None:
-    register_failure(retrier, failure(), NOW)
+    register(retrier, failure(), NOW)
     notifier.fail = True
     judge = Judge()
     judge.clear = True

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from health_gate.core.pipeline_messages import (
+from health_gate.retry.messages import (
     HealthNews,
     Ignored,
     ScheduledSweep,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from health_gate.core.blocked import BlockedExecution, IncidentRef
-from health_gate.core.notification import (
+from health_gate.retry.blocked import BlockedExecution, IncidentRef
+from health_gate.retry.notices import (
     MAX_DESCRIPTION,
     blocked_notice,
     chatbot_message,

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
-from health_gate.core.blocked import BlockedExecution
-from health_gate.core.retry_plan import configurations, plan_retries
 from health_gate.errors import GateError, HealthUnavailable
+from health_gate.retry.blocked import BlockedExecution
+from health_gate.retry.plan import configurations, plan_retries
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from health_gate.adapters.aws_errors import error_code, error_message
-from health_gate.core.notification import Notification, chatbot_message, slack_message
-from health_gate.core.ports import Notifier
 from health_gate.errors import NotificationFailed
+from health_gate.retry.notices import Notification, chatbot_message, slack_message
+from health_gate.retry.ports import Notifier
 
 if TYPE_CHECKING:
     import requests

@@ -19,8 +19,6 @@ from health_gate.adapters.aws_errors import (
     error_message,
     is_transient,
 )
-from health_gate.core.action_attempts import ActionAttempt
-from health_gate.core.stage_retry import RetryKind, RetryResult
 from health_gate.errors import (
     GateError,
     JobFailed,
@@ -28,6 +26,8 @@ from health_gate.errors import (
     PipelineMissing,
     SystemUnavailable,
 )
+from health_gate.retry.action_attempts import ActionAttempt
+from health_gate.retry.outcomes import RetryKind, RetryResult
 
 if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient

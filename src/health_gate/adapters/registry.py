@@ -24,9 +24,9 @@ from health_gate.adapters.aws_errors import (
     describe,
     error_code,
 )
-from health_gate.core.blocked import BlockedExecution, Claim, IncidentRef
-from health_gate.core.stage_retry import Registration
 from health_gate.errors import GateError, PermissionDenied, SystemUnavailable
+from health_gate.retry.blocked import BlockedExecution, Claim, IncidentRef
+from health_gate.retry.outcomes import Registration
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

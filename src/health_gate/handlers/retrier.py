@@ -17,7 +17,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import load_settings
-from health_gate.core.pipeline_messages import (
+from health_gate.errors import GateError, RetrierFailed
+from health_gate.handlers import wiring
+from health_gate.handlers.deadline import evaluate_in_time
+from health_gate.handlers.observability import logger, metrics
+from health_gate.retry.messages import (
     HealthNews,
     Ignored,
     PipelineMessage,
@@ -27,32 +31,35 @@ from health_gate.core.pipeline_messages import (
     parse_event,
     parse_message,
 )
-from health_gate.core.retrier import Retrier, Step, register_failure, sweep
-from health_gate.errors import GateError, RetrierFailed
-from health_gate.handlers import wiring
-from health_gate.handlers.deadline import evaluate_in_time
-from health_gate.handlers.observability import logger, metrics
+from health_gate.retry.ports import Retrier
+from health_gate.retry.registration import register
+from health_gate.retry.steps import Step, StepKind
+from health_gate.retry.sweep import sweep
 from health_gate.verdict.decision import Decision
 
 __all__ = ["handler"]
 
-_STEPS = {  # action -> (log message, log level, metric)
-    "new": ("blocked execution registered", "info", "BlockedRegistered"),
-    "replaced": ("blocked execution registered over an older one", "info", "BlockedRegistered"),
-    "duplicate": ("blocked execution already registered", "info", None),
-    "outdated": ("newer execution already registered; message ignored", "info", None),
-    "not-blocked": ("stage failure is not a gate block; ignored", "info", None),
-    "pipeline-missing": ("pipeline or execution not found; ignored", "warning", None),
-    "not-permitted": ("pipeline outside RetryablePipelines; ignored", "warning", None),
-    "kept": ("blocked execution kept", "info", None),
-    "claimed-elsewhere": ("record claimed by another invocation", "info", None),
-    "retried": ("stage retried", "info", "StagesRetried"),
-    "stale": ("stale record removed", "warning", "RecordsStale"),
-    "busy": ("stage busy; record kept for the next sweep", "info", None),
-    "record-replaced": ("record replaced during the retry", "info", None),
-    "notified": ("notification sent", "info", None),
-    "notify-failed": ("notification failed", "warning", "NotificationFailures"),
-    "error": ("retry attempt failed; record kept", "error", "RetrierErrors"),
+_STEPS = {  # kind -> (log message, log level, metric)
+    StepKind.NEW: ("blocked execution registered", "info", "BlockedRegistered"),
+    StepKind.REPLACED: (
+        "blocked execution registered over an older one",
+        "info",
+        "BlockedRegistered",
+    ),
+    StepKind.DUPLICATE: ("blocked execution already registered", "info", None),
+    StepKind.OUTDATED: ("newer execution already registered; message ignored", "info", None),
+    StepKind.NOT_BLOCKED: ("stage failure is not a gate block; ignored", "info", None),
+    StepKind.PIPELINE_MISSING: ("pipeline or execution not found; ignored", "warning", None),
+    StepKind.NOT_PERMITTED: ("pipeline outside RetryablePipelines; ignored", "warning", None),
+    StepKind.KEPT: ("blocked execution kept", "info", None),
+    StepKind.CLAIMED_ELSEWHERE: ("record claimed by another invocation", "info", None),
+    StepKind.RETRIED: ("stage retried", "info", "StagesRetried"),
+    StepKind.STALE: ("stale record removed", "warning", "RecordsStale"),
+    StepKind.BUSY: ("stage busy; record kept for the next sweep", "info", None),
+    StepKind.RECORD_REPLACED: ("record replaced during the retry", "info", None),
+    StepKind.NOTIFIED: ("notification sent", "info", None),
+    StepKind.NOTIFY_FAILED: ("notification failed", "warning", "NotificationFailures"),
+    StepKind.ERROR: ("retry attempt failed; record kept", "error", "RetrierErrors"),
 }
 
 
@@ -72,9 +79,9 @@ def _messages(event: dict[str, Any]) -> Iterator[tuple[str, PipelineMessage]]:
 
 
 def _log(step: Step) -> None:
-    message, level, metric = _STEPS.get(step.action, ("retrier step", "info", None))
+    message, level, metric = _STEPS[step.kind]
     extra = {
-        "step": step.action,
+        "step": step.kind.value,
         "pipeline": step.pipeline,
         "stage": step.stage,
         "execution_id": step.execution_id,
@@ -111,7 +118,7 @@ def _handle(retrier: Retrier, message_id: str, message: PipelineMessage) -> bool
             "stage failure received",
             extra={"pipeline": message.pipeline, "stage": message.stage, "shape": message.shape},
         )
-        for step in register_failure(retrier, message, wiring.now()):
+        for step in register(retrier, message, wiring.now()):
             _log(step)
         return False
     if isinstance(message, HealthNews):

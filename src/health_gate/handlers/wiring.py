@@ -18,7 +18,6 @@ from health_gate.adapters.health_endpoints import EndpointResolver
 from health_gate.config import home_region as config_home_region
 from health_gate.config.environment import RetrierSettings, load_retrier_settings
 from health_gate.config.settings import GateSettings
-from health_gate.core.ports import BlockRegistry, Notifier, PipelineControl
 from health_gate.pipeline.ports import JobReporter
 from health_gate.verdict.events import HealthEvent
 from health_gate.verdict.query import HealthQuery
@@ -32,8 +31,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_ssm import SSMClient
 
-    from health_gate.core.action_attempts import GateFunction
-    from health_gate.core.retrier import Retrier
+    from health_gate.retry.action_attempts import GateFunction
+    from health_gate.retry.ports import BlockRegistry, Notifier, PipelineControl, Retrier
 
 __all__ = [
     "block_registry",
@@ -187,7 +186,7 @@ def _ssm_client() -> SSMClient:
 
 
 def gate_function() -> GateFunction:
-    from health_gate.core.action_attempts import GateFunction
+    from health_gate.retry.action_attempts import GateFunction
 
     settings = retrier_settings()
     return GateFunction(settings.gate_function_name, settings.gate_function_arn)
@@ -233,7 +232,7 @@ def notifier() -> Notifier:
 
 @cache
 def retrier() -> Retrier:
-    from health_gate.core.retrier import Retrier
+    from health_gate.retry.ports import Retrier
 
     return Retrier(
         gate=gate_function(),

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from health_gate.core.blocked import BlockedExecution, IncidentRef
 from health_gate.pipeline.limits import clip
+from health_gate.retry.blocked import BlockedExecution, IncidentRef
 
 __all__ = [
     "Notification",

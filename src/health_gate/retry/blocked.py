@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from health_gate.core.action_attempts import (
+from health_gate.retry.action_attempts import (
     FAILED,
     ActionAttempt,
     GateFunction,

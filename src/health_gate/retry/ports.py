@@ -1,19 +1,25 @@
-"""The interfaces the core needs from the outside world; adapters and test fakes implement them."""
+"""What the retrier needs from the outside world (adapters and test fakes implement the
+Protocols), and `Retrier`, the ports and facts both of its jobs work with."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:  # annotations only: the gate imports this module without the retrier's types
+from health_gate.errors import NotificationFailed
+from health_gate.retry.action_attempts import GateFunction
+from health_gate.retry.steps import Step, StepKind, step_for
+
+if TYPE_CHECKING:
     from datetime import datetime
 
-    from health_gate.core.action_attempts import ActionAttempt
-    from health_gate.core.blocked import BlockedExecution, Claim
-    from health_gate.core.notification import Notification
-    from health_gate.core.stage_retry import Registration, RetryResult
+    from health_gate.retry.action_attempts import ActionAttempt
+    from health_gate.retry.blocked import BlockedExecution, Claim
+    from health_gate.retry.notices import Notification
+    from health_gate.retry.outcomes import Registration, RetryResult
 
-__all__ = ["BlockRegistry", "Notifier", "PipelineControl"]
+__all__ = ["BlockRegistry", "Notifier", "PipelineControl", "Retrier", "notify"]
 
 
 class BlockRegistry(Protocol):
@@ -56,3 +62,24 @@ class Notifier(Protocol):
     """Tells the team; raises NotificationFailed."""
 
     def notify(self, notice: Notification) -> None: ...
+
+
+@dataclass(frozen=True)
+class Retrier:
+    """What both jobs need: the ports, and facts for the notifications."""
+
+    gate: GateFunction
+    pipelines: PipelineControl
+    registry: BlockRegistry
+    notifier: Notifier
+    region: str
+    sweep_minutes: int
+
+
+def notify(retrier: Retrier, notice: Notification, record: BlockedExecution) -> list[Step]:
+    """Tell the team; a failed notification is a step, never an error of the retrier's work."""
+    try:
+        retrier.notifier.notify(notice)
+    except NotificationFailed as err:
+        return [step_for(StepKind.NOTIFY_FAILED, record, f"{notice.event_type}: {err}")]
+    return [step_for(StepKind.NOTIFIED, record, notice.event_type)]

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from health_gate.config.settings import GateSettings
-from health_gate.core.blocked import BlockedExecution
 from health_gate.errors import GateError
+from health_gate.retry.blocked import BlockedExecution
 from health_gate.verdict.decision import Decision, Verdict
 
 __all__ = ["Configurations", "RetryPlan", "configurations", "plan_retries"]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from health_gate.config.settings import SOURCES, GateSettings
-from health_gate.config.user_parameters import load_settings
 from health_gate.config.validation import split_list
 from health_gate.errors import GateError
 from health_gate.verdict.decision import Decision, Verdict, decide
@@ -83,9 +82,9 @@ def _source(args: argparse.Namespace, settings: GateSettings) -> HealthSource:
         from health_gate.adapters.recorded import RecordedHealthSource
 
         return RecordedHealthSource(args.events_file)
-    from health_gate.handlers import wiring
+    from health_gate.runtime.sources import health_source
 
-    return wiring.health_source(settings)
+    return health_source(settings)
 
 
 def _event_json(event: HealthEvent) -> dict[str, Any]:
@@ -132,9 +131,10 @@ def _print_table(decision: Decision, out: TextIO) -> None:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from health_gate.handlers import wiring
+    from health_gate.runtime import clock as runtime_clock
+    from health_gate.runtime.settings import gate_settings
 
-    settings = load_settings(_user_parameters(args), wiring.environ())
+    settings = gate_settings(_user_parameters(args))
     source = _source(args, settings)
     waited: int | None = None
     if settings.mode == "wait":
@@ -142,7 +142,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         decision, waited = watch(source, settings, err if args.json else out)
     else:
-        decision = decide(source, settings, wiring.now())
+        decision = decide(source, settings, runtime_clock.system_clock().now())
     if args.json:
         body: dict[str, Any] = {
             "verdict": decision.verdict.value,

@@ -1,6 +1,6 @@
 """`health-gate check --wait`: hold a CI job until AWS Health clears, printing each check.
 
-The same wait rules as the Lambda gate (`core.waiting`) and the same loop (`handlers.polling`),
+The same wait rules as the Lambda gate (`pipeline.waiting`) and the same loop (`runtime.polling`),
 without an invocation deadline: a terminal job simply waits up to `maxWaitMinutes`.
 """
 
@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import TextIO
 
 from health_gate.config.settings import GateSettings
-from health_gate.handlers import polling
 from health_gate.pipeline.report import Succeed
 from health_gate.pipeline.wait_token import WaitState
 from health_gate.pipeline.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
+from health_gate.runtime import clock as runtime_clock
+from health_gate.runtime import polling
 from health_gate.verdict.decision import Decision, decide
 from health_gate.verdict.sources import HealthSource
 
@@ -46,7 +47,7 @@ def _progress(
 
 def watch(source: HealthSource, settings: GateSettings, progress: TextIO) -> tuple[Decision, int]:
     """The final decision and the seconds waited: healthy (or unknown) or still blocked."""
-    clock = polling.system_clock()
+    clock = runtime_clock.system_clock()
     last: list[WaitState] = []
 
     def on_check(decision: Decision, step: object) -> None:
@@ -55,7 +56,7 @@ def watch(source: HealthSource, settings: GateSettings, progress: TextIO) -> tup
             last[:] = [state]
 
     result = polling.poll(
-        lambda now: decide(source, settings, now), None, settings, clock, on_check=on_check
+        lambda now: decide(source, settings, now), None, settings, clock, on_decision=on_check
     )
     if isinstance(result.outcome, Succeed):
         waited = int(result.outcome.output_variables.get(WAITED_SECONDS, "0"))

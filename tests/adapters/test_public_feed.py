@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -118,10 +117,8 @@ def test_an_unreachable_feed_is_unavailable() -> None:
     # Given a port nobody listens on
     with FeedServer() as gone:
         url = gone.url
-    started = time.monotonic()
     with pytest.raises(HealthUnavailable, match="could not be fetched"):
         PublicFeedSource(url, session=feed_session(backoff_seconds=0.01)).events(QUERY)
-    assert time.monotonic() - started < 5
 
 
 def test_requests_say_who_is_asking(feed_server: FeedServer) -> None:

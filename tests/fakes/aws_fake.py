@@ -64,6 +64,8 @@ class _Script:
     remaining: int
     fault: AwsError | None = None
     seconds: float = 0.0
+    hang: bool = False  # never answer while the fake runs
+    on_arrival: Callable[[], None] | None = None
 
 
 @dataclass
@@ -95,6 +97,7 @@ class AwsFake(LoopbackServer):
         self.internal_errors: list[str] = []  # tracebacks of fake bugs; fixtures fail on them
         self._faults = _Scripts()
         self._delays = _Scripts()
+        self._hanging = 0
         self._health = HealthState()
         self._health.default_page_size = health_page_size
         self._pipeline = CodePipelineState()
@@ -189,6 +192,28 @@ class AwsFake(LoopbackServer):
         with self._lock:
             self._delays.items.append(_Script(operation, times, seconds=seconds))
 
+    def hang_next(
+        self,
+        operation: str,
+        *,
+        on_arrival: Callable[[], None] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Never answer the next `times` calls to `operation` ("*": any) while the fake runs.
+
+        `on_arrival` runs when such a call arrives, before it hangs: a test moves its fake
+        clock there ("the API takes 8 s"), so deadlines are tested without waiting for them.
+        """
+        self._check_script(operation, times)
+        with self._lock:
+            self._delays.items.append(_Script(operation, times, hang=True, on_arrival=on_arrival))
+
+    @property
+    def hanging(self) -> int:
+        """How many calls are hanging now (see `hang_next`)."""
+        with self._lock:
+            return self._hanging
+
     @staticmethod
     def _check_script(operation: str, times: int) -> None:
         if operation != ANY_OPERATION and operation not in _OPERATIONS:
@@ -253,7 +278,9 @@ class AwsFake(LoopbackServer):
         with self._lock:
             delay = self._delays.take(call.operation)
             fault = self._faults.take(call.operation)
-        if delay is not None:
+        if delay is not None and delay.hang:
+            self._hang(delay)
+        elif delay is not None:
             self._closing.wait(delay.seconds)
         if fault is not None and fault.fault is not None:
             raise fault.fault
@@ -261,6 +288,18 @@ class AwsFake(LoopbackServer):
         validate_request(call.service, call.operation, params)
         with self._lock:
             return self._handlers[call.operation](params)
+
+    def _hang(self, script: _Script) -> None:
+        with self._lock:
+            self._hanging += 1
+        try:
+            if script.on_arrival is not None:
+                script.on_arrival()
+            self._closing.wait()
+        finally:
+            with self._lock:
+                self._hanging -= 1
+        raise AwsError("ServiceUnavailable", "the fake closed while the call was hanging", 503)
 
     def _check_auth(self, call: FakeCall) -> None:
         if not call.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256 "):

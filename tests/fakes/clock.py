@@ -1,6 +1,6 @@
 """A clock that tests move by hand, and a Lambda context that counts down on it.
 
-`FakeClock` implements `health_gate.handlers.polling.Clock`: `sleep` advances time at once, so
+`FakeClock` implements `health_gate.runtime.clock.Clock`: `sleep` advances time at once, so
 a 60-minute wait runs in milliseconds. Callbacks scheduled at a clock offset (e.g. "the AWS
 Health event closes after 90 s") fire when the clock passes it.
 """
@@ -29,6 +29,9 @@ class FakeClock:
 
     def now(self) -> datetime:
         return self.start + timedelta(seconds=self.offset)
+
+    def monotonic(self) -> float:
+        return self.offset
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)

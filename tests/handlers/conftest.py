@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from health_gate.handlers import polling, wiring
+from health_gate import runtime
 from health_gate.handlers.observability import logger
+from health_gate.runtime import clock as runtime_clock
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock
 
@@ -50,9 +51,9 @@ def job_event(user_parameters: str | None, job_id: str | None = None) -> dict[st
 @pytest.fixture(autouse=True)
 def cold_container() -> Iterator[None]:
     """Each test starts like a new Lambda container: no cached clients or DNS answers."""
-    wiring.reset()
+    runtime.reset()
     yield
-    wiring.reset()
+    runtime.reset()
 
 
 @pytest.fixture
@@ -80,5 +81,5 @@ def log_records(log_lines: io.StringIO) -> list[dict[str, Any]]:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """The wait loop's clock: sleeping advances it at once."""
     fake = FakeClock()
-    monkeypatch.setattr(polling, "system_clock", lambda: fake)
+    monkeypatch.setattr(runtime_clock, "system_clock", lambda: fake)
     return fake

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-import time
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 from health_gate.adapters.health_endpoints import HealthEndpoint
-from health_gate.handlers import gate, wiring
+from health_gate.handlers import gate
+from health_gate.runtime import sources
 from tests.fakes.aws_fake import AwsFake
+from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.handlers.conftest import job_event, load_event, log_records, only_report
 
@@ -29,6 +31,11 @@ EC2_ARN = (
 
 def run_gate(event: dict[str, Any], timeout_ms: int = 300_000) -> None:
     gate.handler(event, FakeLambdaContext(timeout_ms=timeout_ms))
+
+
+def run_gate_on(clock: FakeClock, event: dict[str, Any], timeout_ms: int) -> None:
+    """The gate with its time on `clock`: deadlines pass when the test moves the clock."""
+    gate.handler(event, FakeClockContext(clock, timeout_ms=timeout_ms))
 
 
 def assert_success(fake: AwsFake, status: str = "HEALTHY", job_id: str = JOB_ID) -> dict[str, Any]:
@@ -295,7 +302,7 @@ def two_endpoints(
                 HealthEndpoint("us-east-2", passive.url),
             )
 
-    monkeypatch.setattr(wiring, "endpoint_resolver", Resolver)
+    monkeypatch.setattr(sources, "endpoint_resolver", Resolver)
     return active, passive
 
 
@@ -329,15 +336,14 @@ def test_both_endpoints_down_is_system_unavailable(
     ("policy", "expected"), [("fail", "SystemUnavailable"), ("pass", "UNKNOWN")]
 )
 def test_slow_endpoint_near_the_timeout_still_reports_in_time(
-    aws_fake: AwsFake, policy: str, expected: str
+    aws_fake: AwsFake, clock: FakeClock, policy: str, expected: str
 ) -> None:
     # Given a Health API that takes 8 s to answer and only 3 s left in the invocation
-    aws_fake.delay_next("DescribeEvents", 8.0, times=3)
-    started = time.monotonic()
+    aws_fake.hang_next("DescribeEvents", on_arrival=lambda: clock.advance(8))
     # When the gate runs
-    run_gate(job_event(params(onHealthApiError=policy)), timeout_ms=3000)
-    # Then it reported before the Lambda deadline
-    assert time.monotonic() - started < 3.0
+    run_gate_on(clock, job_event(params(onHealthApiError=policy)), timeout_ms=3000)
+    # Then it reported while the call was still unanswered, as onHealthApiError says
+    assert aws_fake.hanging == 1
     if policy == "fail":
         assert "did not answer within" in assert_failure(aws_fake, expected)
     else:
@@ -345,23 +351,30 @@ def test_slow_endpoint_near_the_timeout_still_reports_in_time(
 
 
 def test_a_hanging_dns_lookup_still_reports_in_time(
-    aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch
+    aws_fake: AwsFake, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given endpoint discovery whose DNS lookup hangs, and 3 s left in the invocation
+    # Given endpoint discovery whose DNS lookup takes 8 s, and 3 s left in the invocation
     monkeypatch.delenv("AWS_ENDPOINT_URL_HEALTH")
+    answered = threading.Event()
+    release = threading.Event()
 
     class HangingResolver:
         def endpoints(self, home_region: str) -> tuple[HealthEndpoint, ...]:
-            time.sleep(8)
+            clock.advance(8)
+            release.wait(30)
+            answered.set()
             return (HealthEndpoint("us-east-1", aws_fake.url),)
 
-    monkeypatch.setattr(wiring, "endpoint_resolver", HangingResolver)
-    started = time.monotonic()
+    monkeypatch.setattr(sources, "endpoint_resolver", HangingResolver)
     # When the gate runs
-    run_gate(job_event(None), timeout_ms=3000)
-    # Then the lookup counts against the deadline and the report goes out before it
-    assert time.monotonic() - started < 3.0
+    try:
+        run_gate_on(clock, job_event(None), timeout_ms=3000)
+        # Then the lookup counts against the deadline: the report went out before it answered
+        assert not answered.is_set()
+    finally:
+        release.set()
     assert "did not answer within" in assert_failure(aws_fake, "SystemUnavailable")
+    assert aws_fake.calls_to("DescribeEvents") == []
 
 
 # --- reporting --------------------------------------------------------------------------------
@@ -373,7 +386,7 @@ def test_a_crash_is_reported_as_job_failed(
     def explode(*_: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(gate, "evaluate_in_time", explode)
+    monkeypatch.setattr(gate, "decide_in_time", explode)
     run_gate(job_event(None))
     assert "internal error" in assert_failure(aws_fake, "JobFailed")
 

@@ -10,10 +10,11 @@ import pytest
 
 from health_gate.config.settings import GateSettings
 from health_gate.errors import HealthUnavailable
-from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS
-from health_gate.handlers.polling import MIN_CHECK_SECONDS, SystemClock, poll
 from health_gate.pipeline.report import Continue, Fail, Succeed
 from health_gate.pipeline.wait_token import WaitState, decode_token
+from health_gate.runtime.clock import SystemClock
+from health_gate.runtime.deadline import REPORT_RESERVE_SECONDS
+from health_gate.runtime.polling import MIN_CHECK_SECONDS, poll
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
 from tests.fakes.clock import START, FakeClock
@@ -61,7 +62,7 @@ def test_it_checks_every_interval_until_the_events_clear() -> None:
     assert clock.sleeps == [30, 30, 30, 30]
     assert isinstance(result.outcome, Succeed)
     assert result.outcome.output_variables["waitedSeconds"] == "120"
-    assert result.checks == 5
+    assert result.decisions == 5
 
 
 def test_healthy_at_once_means_one_check_and_no_sleep() -> None:
@@ -138,7 +139,7 @@ def test_every_check_is_reported_to_the_observer() -> None:
         SETTINGS,
         clock,
         lambda_time(clock, 300),
-        on_check=lambda decision, step: seen.append(type(step).__name__),
+        on_decision=lambda decision, step: seen.append(type(step).__name__),
     )
     assert seen == ["WaitState", "WaitState", "Succeed"]
 

@@ -11,7 +11,6 @@ import copy
 import io
 import json
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,10 +20,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from health_gate import runtime
 from health_gate.errors import RetrierFailed
-from health_gate.handlers import gate, retrier, wiring
+from health_gate.handlers import gate, retrier
 from health_gate.pipeline.block_message import BLOCKED_MARKER
+from health_gate.runtime import clock as runtime_clock
 from tests.fakes.aws_fake import AwsFake
+from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue
 from tests.fakes.pipeline_runs import (
@@ -60,11 +62,15 @@ class World:
         self.runs.extend(details)
         self.fake.set_action_executions(PIPELINE, self.runs)
 
-    def deliver(self, event: dict[str, Any], timeout_ms: int = 60_000) -> dict[str, int]:
-        context = FakeLambdaContext(
-            timeout_ms=timeout_ms,
-            function_name=RETRIER_NAME,
-            invoked_function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{RETRIER_NAME}",
+    def deliver(
+        self, event: dict[str, Any], timeout_ms: int = 60_000, clock: FakeClock | None = None
+    ) -> dict[str, int]:
+        """One invocation; with `clock`, its remaining time runs down on that fake clock."""
+        context = FakeLambdaContext() if clock is None else FakeClockContext(clock, timeout_ms)
+        context.timeout_ms = timeout_ms
+        context.function_name = RETRIER_NAME
+        context.invoked_function_arn = (
+            f"arn:aws:lambda:us-east-1:123456789012:function:{RETRIER_NAME}"
         )
         result: dict[str, int] = retrier.handler(event, context)
         return result
@@ -111,11 +117,11 @@ def world(aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]
         monkeypatch.setenv("BLOCKED_EXECUTIONS_TABLE", TABLE)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
         monkeypatch.setenv("SWEEP_INTERVAL_MINUTES", "5")
-        wiring.reset()
+        runtime.reset()
         job = load_event("codepipeline/job-json-params.json")["CodePipeline.job"]
         params = job["data"]["actionConfiguration"]["configuration"]["UserParameters"]
         yield World(aws_fake, dynamodb, sqs, queue_url, params)
-    wiring.reset()
+    runtime.reset()
 
 
 def gate_blocks(world: World, execution_id: str = EXECUTION, stage: str = STAGE) -> None:
@@ -356,19 +362,22 @@ def test_a_conflict_keeps_the_record_for_the_next_sweep(world: World) -> None:
     assert world.records() == []
 
 
-def test_a_slow_health_api_keeps_the_record_and_ends_the_sweep_in_time(world: World) -> None:
+def test_a_slow_health_api_keeps_the_record_and_ends_the_sweep_in_time(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given a registered block, an incident that has in fact ended, and a Health API so slow
     # that answering would outlast the retrier's invocation (3 s left)
     gate_blocks(world)
     world.deliver(stage_failed())
     resolve(world)
-    world.fake.delay_next("DescribeEvents", 8.0, times=3)
-    started = time.monotonic()
+    clock = FakeClock(start=datetime.now(UTC))
+    monkeypatch.setattr(runtime_clock, "system_clock", lambda: clock)
+    world.fake.hang_next("DescribeEvents", on_arrival=lambda: clock.advance(8))
     # When the schedule sweeps
-    result = world.deliver(scheduled(), timeout_ms=3000)
-    # Then the check gave up before the deadline (no Lambda timeout, no DLQ entry), nothing
-    # was retried, and the record is kept for the next sweep
-    assert time.monotonic() - started < 3.0
+    result = world.deliver(scheduled(), timeout_ms=3000, clock=clock)
+    # Then the check gave up at the deadline while the call still hung (no Lambda timeout, no
+    # DLQ entry), nothing was retried, and the record is kept for the next sweep
+    assert world.fake.hanging == 1
     assert result == {"messages": 1, "swept": 1}
     assert world.retries() == []
     assert len(world.records()) == 1

@@ -1,6 +1,6 @@
 """The public AWS Health Dashboard feed as a `HealthSource`, for accounts without a support plan.
 
-This module is the only one that imports `requests`; `handlers.wiring` imports it only when a
+This module is the only one that imports `requests`; `runtime.sources` imports it only when a
 gate is configured for the feed, so the Health API path does not pay for it at cold start.
 """
 

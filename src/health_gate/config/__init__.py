@@ -1,5 +1,5 @@
 """Every setting in one place: UserParameters over environment defaults for the gate (and the
-retrier and CLI, which judge the same way), and the retrier's own wiring. Standard library only.
+retrier and CLI, which decide the same way), and the retrier's own wiring. Standard library only.
 """
 
 from health_gate.config.environment import (

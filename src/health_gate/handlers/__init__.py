@@ -1,3 +1,4 @@
-"""Thin Lambda entry points and their wiring."""
+"""Thin Lambda entry points over `runtime/`: the gate and the retrier, and their Logger and
+Metrics."""
 
 __all__: list[str] = []

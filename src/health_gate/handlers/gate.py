@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from health_gate.config.settings import GateSettings
-from health_gate.config.user_parameters import load_settings
+from health_gate.config import GateSettings
 from health_gate.errors import AlreadyReported, GateError
-from health_gate.handlers import polling, wiring
-from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.observability import logger, metrics
 from health_gate.pipeline.job import PipelineJob
 from health_gate.pipeline.report import Continue, Fail, JobOutcome, report_for, report_for_error
 from health_gate.pipeline.wait_token import WaitState
 from health_gate.pipeline.waiting import resume
+from health_gate.runtime import clock as runtime_clock
+from health_gate.runtime import polling, services, settings, sources
+from health_gate.runtime.clock import Clock
+from health_gate.runtime.deadline import decide_in_time
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.sources import HealthSource
 
 __all__ = ["handler"]
 
 INTERNAL_ERROR = (
-    "health-gate hit an internal error and could not judge AWS Health. "
+    "health-gate hit an internal error and could not decide on AWS Health. "
     "Its CloudWatch logs carry the details under this job ID as correlation_id."
 )
 _VERDICT_METRICS = {
@@ -35,36 +35,41 @@ _VERDICT_METRICS = {
 }
 
 
-def _check(
-    settings: GateSettings, source: HealthSource, context: LambdaContext, now: datetime
-) -> Decision:
-    started = time.perf_counter()
-    try:
-        return evaluate_in_time(source, settings, now, context.get_remaining_time_in_millis())
-    finally:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)
+class _Invocation:
+    """One invocation's means to decide: the settings, the source, the clock and the deadline."""
+
+    def __init__(self, gate: GateSettings, context: LambdaContext, clock: Clock) -> None:
+        self.settings = gate
+        self.source: HealthSource = sources.health_source(gate)
+        self.context = context
+        self.clock = clock
+
+    def decide(self) -> Decision:
+        started = time.perf_counter()
+        try:
+            remaining_ms = self.context.get_remaining_time_in_millis()
+            return decide_in_time(self.source, self.settings, self.clock, remaining_ms)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)
 
 
-def _log_wait_check(decision: Decision, step: JobOutcome | WaitState) -> None:
+def _log_wait_decision(decision: Decision, step: JobOutcome | WaitState) -> None:
     extra: dict[str, Any] = {"verdict": decision.verdict.value, "blocking": len(decision.blocking)}
     if isinstance(step, WaitState):
         extra.update(first_blocked=step.first_blocked.isoformat(), attempt=step.attempt + 1)
-    logger.info("gate checked while waiting", extra=extra)
+    logger.info("gate decided while waiting", extra=extra)
 
 
-def _wait(
-    job: PipelineJob, settings: GateSettings, source: HealthSource, context: LambdaContext
-) -> tuple[Decision, JobOutcome]:
-    clock = polling.system_clock()
-    waiting = resume(job.continuation_token, clock.now())
+def _wait(job: PipelineJob, call: _Invocation) -> tuple[Decision, JobOutcome]:
+    waiting = resume(job.continuation_token, call.clock.now())
     result = polling.poll(
-        lambda now: _check(settings, source, context, now),
+        lambda _now: call.decide(),
         waiting,
-        settings,
-        clock,
-        remaining_seconds=lambda: context.get_remaining_time_in_millis() / 1000,
-        on_check=_log_wait_check,
+        call.settings,
+        call.clock,
+        remaining_seconds=lambda: call.context.get_remaining_time_in_millis() / 1000,
+        on_decision=_log_wait_decision,
     )
     if isinstance(result.outcome, Continue):
         logger.info(
@@ -72,22 +77,23 @@ def _wait(
             extra={
                 "percent_complete": result.outcome.percent_complete,
                 "token_chars": len(result.outcome.continuation_token),
-                "checks": result.checks,
+                "decisions": result.decisions,
             },
         )
     return result.decision, result.outcome
 
 
 def _decide(job: PipelineJob, context: LambdaContext) -> tuple[Decision, JobOutcome]:
-    settings = load_settings(job.user_parameters, wiring.environ())
-    source = wiring.health_source(settings)
-    if settings.mode == "wait":
-        return _wait(job, settings, source, context)
-    decision = _check(settings, source, context, wiring.now())
+    call = _Invocation(
+        settings.gate_settings(job.user_parameters), context, runtime_clock.system_clock()
+    )
+    if call.settings.mode == "wait":
+        return _wait(job, call)
+    decision = call.decide()
     return decision, report_for(decision)
 
 
-def _judge(job: PipelineJob, context: LambdaContext) -> JobOutcome:
+def _outcome(job: PipelineJob, context: LambdaContext) -> JobOutcome:
     try:
         decision, outcome = _decide(job, context)
     except GateError as err:
@@ -129,9 +135,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
         )
         return
     logger.set_correlation_id(job.id)
-    outcome = _judge(job, context)
+    outcome = _outcome(job, context)
     try:
-        wiring.job_reporter().report(job.id, outcome)
+        services.job_reporter().report(job.id, outcome)
     except AlreadyReported as err:
         logger.warning("job already reported or timed out", extra={"reason": str(err)})
         return

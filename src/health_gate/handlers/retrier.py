@@ -15,11 +15,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from health_gate.config.settings import GateSettings
-from health_gate.config.user_parameters import load_settings
+from health_gate.config import GateSettings
 from health_gate.errors import GateError, RetrierFailed
-from health_gate.handlers import wiring
-from health_gate.handlers.deadline import evaluate_in_time
 from health_gate.handlers.observability import logger, metrics
 from health_gate.retry.messages import (
     HealthNews,
@@ -35,6 +32,10 @@ from health_gate.retry.ports import Retrier
 from health_gate.retry.registration import register
 from health_gate.retry.steps import Step, StepKind
 from health_gate.retry.sweep import sweep
+from health_gate.runtime import clock as runtime_clock
+from health_gate.runtime import services, settings, sources
+from health_gate.runtime.clock import Clock
+from health_gate.runtime.deadline import decide_in_time
 from health_gate.verdict.decision import Decision
 
 __all__ = ["handler"]
@@ -92,25 +93,19 @@ def _log(step: Step) -> None:
         metrics.add_metric(metric, MetricUnit.Count, 1)
 
 
-def _load(user_parameters: str) -> GateSettings:
-    return load_settings(user_parameters, wiring.environ())
+def _decide_within(context: LambdaContext, clock: Clock) -> Callable[[GateSettings], Decision]:
+    """Each configuration's decision is bounded by the invocation's remaining time, as the
+    gate's is: during an outage a slow Health API times out as unavailable (records kept)
+    instead of timing the whole sweep out."""
+
+    def decide(gate: GateSettings) -> Decision:
+        source = sources.health_source(gate)
+        return decide_in_time(source, gate, clock, context.get_remaining_time_in_millis())
+
+    return decide
 
 
-def _judge_within(context: LambdaContext) -> Callable[[GateSettings], Decision]:
-    """Each configuration's check is bounded by the invocation's remaining time, as the gate's
-    is: during an outage a slow Health API times out as unavailable (records kept) instead of
-    timing the whole sweep out."""
-
-    def judge(settings: GateSettings) -> Decision:
-        source = wiring.health_source(settings)
-        return evaluate_in_time(
-            source, settings, wiring.now(), context.get_remaining_time_in_millis()
-        )
-
-    return judge
-
-
-def _handle(retrier: Retrier, message_id: str, message: PipelineMessage) -> bool:
+def _handle(retrier: Retrier, clock: Clock, message_id: str, message: PipelineMessage) -> bool:
     """True when the message asks for a sweep."""
     logger.set_correlation_id(message_id)
     if isinstance(message, StageFailed):
@@ -118,7 +113,7 @@ def _handle(retrier: Retrier, message_id: str, message: PipelineMessage) -> bool
             "stage failure received",
             extra={"pipeline": message.pipeline, "stage": message.stage, "shape": message.shape},
         )
-        for step in register(retrier, message, wiring.now()):
+        for step in register(retrier, message, clock.now()):
             _log(step)
         return False
     if isinstance(message, HealthNews):
@@ -151,20 +146,23 @@ def _log_failure(work: str, err: Exception) -> None:
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    retrier = wiring.retrier()
+    retrier = services.retrier()
+    clock = runtime_clock.system_clock()
     messages = list(_messages(event))
     metrics.add_metric("MessagesReceived", MetricUnit.Count, len(messages))
     failed = 0
     sweep_wanted = False
     for message_id, message in messages:
         try:
-            sweep_wanted = _handle(retrier, message_id, message) or sweep_wanted
+            sweep_wanted = _handle(retrier, clock, message_id, message) or sweep_wanted
         except Exception as err:  # one message never stops the others
             failed += 1
             _log_failure("message", err)
     if sweep_wanted:
         try:
-            for step in sweep(retrier, _load, _judge_within(context), wiring.now()):
+            for step in sweep(
+                retrier, settings.gate_settings, _decide_within(context, clock), clock.now()
+            ):
                 _log(step)
         except Exception as err:  # the records stay; the schedule sweeps again
             failed += 1

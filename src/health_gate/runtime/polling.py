@@ -8,85 +8,61 @@ is injected so tests drive time without sleeping.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Protocol
+from datetime import datetime
 
 from health_gate.config.settings import GateSettings
-from health_gate.handlers.deadline import REPORT_RESERVE_SECONDS
 from health_gate.pipeline.report import JobOutcome
 from health_gate.pipeline.wait_token import WaitState
 from health_gate.pipeline.waiting import continuation, decide_wait, seconds_left
+from health_gate.runtime.clock import Clock
+from health_gate.runtime.deadline import REPORT_RESERVE_SECONDS
 from health_gate.verdict.decision import Decision
 
-__all__ = ["MIN_CHECK_SECONDS", "Clock", "SystemClock", "WaitResult", "poll", "system_clock"]
+__all__ = ["MIN_CHECK_SECONDS", "WaitResult", "poll"]
 
 # A re-check starts only with this much time for itself, on top of the report's reserve: a
 # check cut short by the deadline would count as "AWS Health unavailable" and end the wait.
 MIN_CHECK_SECONDS = 15.0
 
-CheckStep = JobOutcome | WaitState
-
-
-class Clock(Protocol):
-    """Wall-clock time and sleeping, injectable."""
-
-    def now(self) -> datetime: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    """The real clock."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-def system_clock() -> Clock:
-    """The clock the handler and the CLI use; tests replace this function."""
-    return SystemClock()
+WaitStep = JobOutcome | WaitState
 
 
 @dataclass(frozen=True)
 class WaitResult:
-    """How one stretch of waiting ended: the report to send and the last check behind it."""
+    """How one stretch of waiting ended: the report to send and the last decision behind it."""
 
     outcome: JobOutcome
     decision: Decision
-    checks: int
+    decisions: int
 
 
 def poll(
-    check: Callable[[datetime], Decision],
+    decide: Callable[[datetime], Decision],
     waiting: WaitState | None,
     settings: GateSettings,
     clock: Clock,
     remaining_seconds: Callable[[], float] = lambda: math.inf,
-    on_check: Callable[[Decision, CheckStep], None] | None = None,
+    on_decision: Callable[[Decision, WaitStep], None] | None = None,
 ) -> WaitResult:
-    """Check until released, past maxWaitMinutes, or out of invocation time (a continuation).
+    """Decide until released, past maxWaitMinutes, or out of invocation time (a continuation).
 
-    `check` raises the core's GateErrors (after onHealthApiError had its say); they end the
-    wait like any failed check in fail mode.
+    `decide` raises GateErrors (after onHealthApiError had its say); they end the
+    wait like any failed decision in fail mode.
     """
-    checks = 0
+    decisions = 0
     while True:
         now = clock.now()
-        decision = check(now)
-        checks += 1
+        decision = decide(now)
+        decisions += 1
         step = decide_wait(decision, waiting, settings, now)
-        if on_check is not None:
-            on_check(decision, step)
+        if on_decision is not None:
+            on_decision(decision, step)
         if not isinstance(step, WaitState):
-            return WaitResult(step, decision, checks)
+            return WaitResult(step, decision, decisions)
         waiting = step
         pause = min(float(settings.poll_interval_seconds), seconds_left(step, settings, now))
         if remaining_seconds() - pause < REPORT_RESERVE_SECONDS + MIN_CHECK_SECONDS:
-            return WaitResult(continuation(step, decision, settings, now), decision, checks)
+            return WaitResult(continuation(step, decision, settings, now), decision, decisions)
         clock.sleep(pause)

@@ -1,0 +1,88 @@
+"""The adapters behind the ports: the gate's job reporter, and the retrier's registry,
+pipeline control and notifiers. The retrier's adapters are imported inside its builders, so the
+gate's cold start never loads them (bench/, tests/handlers/test_cold_start.py)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from health_gate.adapters.codepipeline import CodePipelineJobReporter
+from health_gate.pipeline.ports import JobReporter
+from health_gate.runtime import clients
+from health_gate.runtime.settings import region, retrier_settings
+
+if TYPE_CHECKING:
+    from health_gate.retry.action_attempts import GateFunction
+    from health_gate.retry.ports import BlockRegistry, Notifier, PipelineControl, Retrier
+
+__all__ = [
+    "block_registry",
+    "gate_function",
+    "job_reporter",
+    "notifier",
+    "pipeline_control",
+    "reset",
+    "retrier",
+]
+
+
+def job_reporter() -> JobReporter:
+    return CodePipelineJobReporter(clients.codepipeline())
+
+
+def gate_function() -> GateFunction:
+    from health_gate.retry.action_attempts import GateFunction
+
+    settings = retrier_settings()
+    return GateFunction(settings.gate_function_name, settings.gate_function_arn)
+
+
+def block_registry() -> BlockRegistry:
+    from health_gate.adapters.registry import DynamoBlockRegistry
+
+    settings = retrier_settings()
+    return DynamoBlockRegistry(clients.dynamodb(), settings.table, settings.record_ttl)
+
+
+def pipeline_control() -> PipelineControl:
+    from health_gate.adapters.pipelines import CodePipelineControl
+
+    return CodePipelineControl(clients.codepipeline())
+
+
+def notifier() -> Notifier:
+    """Chatbot (SNS topic) and/or a Slack webhook; with neither configured, nobody is told."""
+    from health_gate.adapters.notifier import (
+        ChatbotNotifier,
+        FanOutNotifier,
+        SecretWebhookUrl,
+        SlackWebhookNotifier,
+    )
+
+    settings = retrier_settings()
+    notifiers: list[Notifier] = []
+    if settings.notifications_topic:
+        notifiers.append(ChatbotNotifier(clients.sns(), settings.notifications_topic))
+    if settings.slack_webhook_secret:
+        url = SecretWebhookUrl(settings.slack_webhook_secret, clients.secrets_manager, clients.ssm)
+        notifiers.append(SlackWebhookNotifier(url))
+    return FanOutNotifier(notifiers)
+
+
+@cache
+def retrier() -> Retrier:
+    from health_gate.retry.ports import Retrier
+
+    return Retrier(
+        gate=gate_function(),
+        pipelines=pipeline_control(),
+        registry=block_registry(),
+        notifier=notifier(),
+        region=region(),
+        sweep_minutes=retrier_settings().sweep_minutes,
+    )
+
+
+def reset() -> None:
+    retrier.cache_clear()

@@ -1,0 +1,40 @@
+"""Settings from this process's environment: the one place `os.environ` is handed to config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cache
+
+from health_gate.config import (
+    GateSettings,
+    RetrierSettings,
+    home_region,
+    load_retrier_settings,
+    load_settings,
+)
+
+__all__ = ["environ", "gate_settings", "region", "reset", "retrier_settings"]
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ
+
+
+def region() -> str:
+    """The region this code runs in: where its clients go."""
+    return home_region(os.environ)
+
+
+def gate_settings(user_parameters: str | None) -> GateSettings:
+    """UserParameters over this environment's defaults (the gate, the retrier, the CLI)."""
+    return load_settings(user_parameters, os.environ)
+
+
+@cache
+def retrier_settings() -> RetrierSettings:
+    return load_retrier_settings(os.environ)
+
+
+def reset() -> None:
+    retrier_settings.cache_clear()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from health_gate.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY
+from health_gate.errors import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY
 from health_gate.verdict.sources import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.cli import run_check

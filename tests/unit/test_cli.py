@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 import health_gate
-from health_gate.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY, main
+from health_gate.cli import main
+from health_gate.errors import EXIT_BLOCKED, EXIT_ERROR, EXIT_HEALTHY
 from tests.fakes.cli import run_check
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "health"

@@ -1,0 +1,6 @@
+"""`health-gate` commands over `runtime/`: `check` today. A new command is a module here and a
+sub-parser in `main.py`."""
+
+from health_gate.cli.main import main
+
+__all__ = ["main"]

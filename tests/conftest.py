@@ -2,7 +2,12 @@
 
 import os
 
-pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.feed_server", "tests.fakes.cli"]
+pytest_plugins = [
+    "tests.fakes.fixtures",
+    "tests.fakes.feed_server",
+    "tests.fakes.cli",
+    "tests.fakes.runtime_fixtures",
+]
 
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
 os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"

@@ -19,8 +19,9 @@ from health_gate.handlers import gate
 from health_gate.runtime import sources
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.clock import FakeClock, FakeClockContext
+from tests.fakes.events import job_event, load_event, only_report
 from tests.fakes.lambda_context import FakeLambdaContext
-from tests.handlers.conftest import job_event, load_event, log_records, only_report
+from tests.fakes.runtime_fixtures import log_records
 
 JOB_ID = "5f1c9a8e-2b7d-4c3a-9e6f-0d4b8a2c7e11"
 STARTED = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)

@@ -16,9 +16,9 @@ from health_gate.pipeline.block_message import BLOCKED_MARKER
 from health_gate.verdict.sources import FALLBACK_NOTE, PUBLIC_FEED_NOTE
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import FakeClock, FakeClockContext
+from tests.fakes.events import job_event, only_report
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.lambda_context import FakeLambdaContext
-from tests.handlers.conftest import job_event, only_report
 
 JOB_ID = "5f1c9a8e-2b7d-4c3a-9e6f-0d4b8a2c7e11"
 EC2_FEED_ARN = (

@@ -18,8 +18,9 @@ from health_gate.pipeline.block_message import BLOCKED_MARKER
 from health_gate.pipeline.wait_token import WaitState, decode_token, encode_token
 from tests.fakes.aws_fake import AwsFake, FakeCall
 from tests.fakes.clock import START, FakeClock, FakeClockContext
-from tests.handlers.conftest import job_event, log_records, only_report
-from tests.unit.test_wait_token import signed, valid_body
+from tests.fakes.events import job_event, only_report
+from tests.fakes.runtime_fixtures import log_records
+from tests.unit.pipeline.test_wait_token import signed, valid_body
 
 EC2_ARN = (
     "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_1"

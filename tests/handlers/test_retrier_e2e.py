@@ -27,6 +27,7 @@ from health_gate.pipeline.block_message import BLOCKED_MARKER
 from health_gate.runtime import clock as runtime_clock
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.clock import FakeClock, FakeClockContext
+from tests.fakes.events import load_event
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue
 from tests.fakes.pipeline_runs import (
@@ -37,7 +38,7 @@ from tests.fakes.pipeline_runs import (
     action_run,
     detail_from_report,
 )
-from tests.handlers.conftest import load_event, log_records
+from tests.fakes.runtime_fixtures import log_records
 
 GATE_FUNCTION = "health-gate-HealthGateFunction-EXAMPLE"  # as in events/codepipeline/
 TABLE = "health-gate-BlockedExecutionsTable-TEST"

@@ -19,7 +19,7 @@ import yaml
 from moto import mock_aws
 
 from health_gate.retry.messages import HealthNews, StageFailed, parse_message
-from tests.handlers.conftest import load_event
+from tests.fakes.events import load_event
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 RULES = ("StageFailedRule", "HealthEventRule")

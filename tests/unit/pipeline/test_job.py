@@ -8,7 +8,7 @@ import pytest
 
 from health_gate.errors import ConfigurationError
 from health_gate.pipeline.job import PipelineJob
-from tests.handlers.conftest import job_event, load_event
+from tests.fakes.events import job_event, load_event
 
 
 def test_reads_the_id_user_parameters_and_no_token_from_the_sample_event() -> None:

@@ -18,7 +18,7 @@ from health_gate.retry.messages import (
     parse_message,
 )
 
-EVENTS = Path(__file__).resolve().parents[2] / "events" / "retrier"
+EVENTS = Path(__file__).resolve().parents[3] / "events" / "retrier"
 EXECUTION = "1d247af2-7eb3-4569-aeda-41416e2a81c5"
 
 

@@ -3,13 +3,19 @@
 The dicts have the shape of events/health/*.json (the DescribeEvents `Event` with ISO 8601
 times, as the CLI's --events-file reads them). The measured path is the one every decision
 takes: `HealthEvent.from_api` on each dict, then `decide_events`.
+
+Both targets are ratios measured side by side in one run, so a busy machine moves both sides:
+per-event cost at 100k over 10k (flatness: the decision scales linearly), and the decision
+over a baseline, a plain loop over the same dicts that reads the same fields, parses the same
+times and applies the same filters (what any decision must at least do).
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +28,9 @@ __all__ = ["SIZES", "measure", "recorded_events"]
 
 SIZES = (1_000, 10_000, 100_000)
 REFERENCE = 10_000
-TARGET_10K_MS = 50.0
+# The decision validates every field, normalises time zones, builds a frozen dataclass per event
+# and sorts the blocking ones: measured 7.3-7.9 × the plain loop on a 2-core machine.
+TARGET_BASELINE_RATIO = 12.0
 TARGET_FLATNESS = 1.5
 SETTINGS = GateSettings(regions=("us-east-1", "global"))
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
@@ -59,42 +67,82 @@ def recorded_events(count: int, seed: int = 5) -> list[dict[str, Any]]:
     return events
 
 
-def _cpu_seconds(raws: Sequence[dict[str, Any]]) -> float:
-    started = time.process_time()
+def _decision(raws: Sequence[dict[str, Any]]) -> None:
     decide_events([HealthEvent.from_api(raw) for raw in raws], SETTINGS, NOW)
-    return time.process_time() - started
 
 
-def measure(sizes: Sequence[int] = SIZES, repeats: int = 3) -> Figure:
-    """Best of `repeats` CPU times per size (the least disturbed run on a noisy machine)."""
+def _baseline(raws: Sequence[dict[str, Any]]) -> None:
+    """The same fields read, the same times parsed, the same filters, in a plain loop."""
+    regions, kept = set(SETTINGS.regions), {}
+    for raw in raws:
+        times = [
+            datetime.fromisoformat(raw[key])
+            for key in ("startTime", "endTime", "lastUpdatedTime")
+            if key in raw
+        ]
+        if (
+            raw["statusCode"] == "open"
+            and raw["eventTypeCategory"] == "issue"
+            and raw["region"] in regions
+        ):
+            kept.setdefault(raw["arn"], (raw["service"], raw["eventTypeCode"], times))
+    sorted(kept)
+
+
+def _cpu_seconds(work: Callable[[Sequence[dict[str, Any]]], None], raws: Sequence[Any]) -> float:
+    """CPU time of one run, without the garbage collector's pauses (they land at random)."""
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        work(raws)
+        return time.process_time() - started
+    finally:
+        gc.enable()
+
+
+def measure(sizes: Sequence[int] = SIZES, repeats: int = 5) -> Figure:
+    """Best of `repeats` CPU times per size (the least disturbed run on a noisy machine), the
+    decision and the baseline alternated so that both see the same machine."""
     per_event_us: dict[int, float] = {}
+    baseline_us: dict[int, float] = {}
     total_ms: dict[int, float] = {}
-    _cpu_seconds(recorded_events(1_000))  # warm-up: first calls, allocator arenas
+    _cpu_seconds(_decision, recorded_events(1_000))  # warm-up: first calls, allocator arenas
     for size in sizes:
         raws = recorded_events(size)
-        best = min(_cpu_seconds(raws) for _ in range(repeats))
-        total_ms[size] = best * 1000
-        per_event_us[size] = best / size * 1e6
+        decision, baseline = [], []
+        for _ in range(repeats):
+            decision.append(_cpu_seconds(_decision, raws))
+            baseline.append(_cpu_seconds(_baseline, raws))
+        total_ms[size] = min(decision) * 1000
+        per_event_us[size] = min(decision) / size * 1e6
+        baseline_us[size] = min(baseline) / size * 1e6
     flatness = _flatness(per_event_us)
-    met = None  # a quick run without 10k and 100k judges nothing
-    if flatness is not None:
-        met = total_ms[REFERENCE] < TARGET_10K_MS and flatness <= TARGET_FLATNESS
+    ratio = per_event_us[REFERENCE] / baseline_us[REFERENCE] if REFERENCE in sizes else None
+    met = None  # a quick run without 100k judges nothing
+    if flatness is not None and ratio is not None:
+        met = ratio <= TARGET_BASELINE_RATIO and flatness <= TARGET_FLATNESS
     summary = "; ".join(f"{_label(n)} {per_event_us[n]:.1f} µs/event" for n in sizes)
-    if REFERENCE in total_ms:
-        summary += f"; 10k in {total_ms[REFERENCE]:.0f} ms"
+    if ratio is not None:
+        summary += f"; 10k: {ratio:.2f} × baseline ({baseline_us[REFERENCE]:.1f} µs/event)"
     if flatness is not None:
         summary += f"; {_label(max(sizes))}/10k {flatness:.2f}"
     return Figure(
         key="core_scale",
         name="decision core scale (CPU)",
         result=summary,
-        target=f"10k < {TARGET_10K_MS:.0f} ms; {_label(max(SIZES))}/10k ≤ {TARGET_FLATNESS}",
+        target=(
+            f"10k ≤ {TARGET_BASELINE_RATIO} × baseline; "
+            f"{_label(max(SIZES))}/10k ≤ {TARGET_FLATNESS}"
+        ),
         met=met,
         data={
             "sizes": list(sizes),
             "repeats": repeats,
             "total_ms": {str(n): round(ms, 2) for n, ms in total_ms.items()},
             "us_per_event": {str(n): round(us, 3) for n, us in per_event_us.items()},
+            "baseline_us_per_event": {str(n): round(us, 3) for n, us in baseline_us.items()},
+            "baseline_ratio": round(ratio, 3) if ratio is not None else None,
             "per_event_ratio": round(flatness, 3) if flatness is not None else None,
         },
     )

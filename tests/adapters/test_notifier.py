@@ -23,7 +23,8 @@ from health_gate.adapters.notifier import (
     SlackWebhookNotifier,
 )
 from health_gate.errors import NotificationFailed
-from health_gate.retry.blocked import BlockedExecution, IncidentRef
+from health_gate.pipeline.block_message import IncidentRef
+from health_gate.retry.blocked import BlockedExecution
 from health_gate.retry.notices import blocked_notice
 from tests.fakes.moto_setup import subscribed_queue
 from tests.fakes.retrier_fakes import RecordingNotifier

@@ -15,7 +15,8 @@ from moto import mock_aws
 
 from health_gate.adapters.registry import DynamoBlockRegistry
 from health_gate.errors import PermissionDenied, SystemUnavailable
-from health_gate.retry.blocked import BlockedExecution, Claim, IncidentRef
+from health_gate.pipeline.block_message import IncidentRef
+from health_gate.retry.blocked import BlockedExecution, Claim
 from health_gate.retry.outcomes import Registration
 from tests.fakes.moto_setup import serialise_dynamodb_updates
 

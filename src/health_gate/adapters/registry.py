@@ -25,7 +25,8 @@ from health_gate.adapters.aws_errors import (
     error_code,
 )
 from health_gate.errors import GateError, PermissionDenied, SystemUnavailable
-from health_gate.retry.blocked import BlockedExecution, Claim, IncidentRef
+from health_gate.pipeline.block_message import IncidentRef
+from health_gate.retry.blocked import BlockedExecution, Claim
 from health_gate.retry.outcomes import Registration
 
 if TYPE_CHECKING:

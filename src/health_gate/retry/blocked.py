@@ -8,11 +8,11 @@ failed (retrying FAILED_ACTIONS would re-run it too).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from health_gate.pipeline.block_message import IncidentRef, parse_incidents
 from health_gate.retry.action_attempts import (
     FAILED,
     ActionAttempt,
@@ -23,26 +23,10 @@ from health_gate.retry.action_attempts import (
 __all__ = [
     "BlockedExecution",
     "Claim",
-    "IncidentRef",
     "NotBlocked",
     "find_blocked",
     "latest_attempts",
-    "parse_incidents",
 ]
-
-# The gate's own line format (outcome.describe_event): "- EC2 CODE in us-east-1 since …: arn"
-_LINE = re.compile(r"^- (\S+) (\S+) in (\S+) since .+?: (arn:\S+)$")
-_ARN = re.compile(r"arn:aws[a-z-]*:health:([a-z0-9-]*)::event/([^/\s]+)/([^/\s]+)/\S+")
-
-
-@dataclass(frozen=True)
-class IncidentRef:
-    """An AWS Health event named in the gate's failure message."""
-
-    arn: str
-    service: str = ""
-    event_type_code: str = ""
-    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,23 +67,6 @@ class NotBlocked:
 
     code: str
     detail: str = field(default="")
-
-
-def parse_incidents(messages: Iterable[str]) -> tuple[IncidentRef, ...]:
-    """Incidents listed in the gate's failure message, one per ARN, in order."""
-    found: dict[str, IncidentRef] = {}
-    for text in messages:
-        for line in text.splitlines():
-            match = _LINE.match(line.strip())
-            if match:
-                service, code, region, arn = match.groups()
-                found.setdefault(arn, IncidentRef(arn, service, code, region))
-                continue
-            for arn_match in _ARN.finditer(line):
-                region, service, code = arn_match.groups()
-                arn = arn_match.group(0).rstrip(".,;)")
-                found.setdefault(arn, IncidentRef(arn, service, code, region))
-    return tuple(found.values())
 
 
 def latest_attempts(attempts: Iterable[ActionAttempt]) -> list[ActionAttempt]:

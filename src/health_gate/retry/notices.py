@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from health_gate.pipeline.block_message import IncidentRef
 from health_gate.pipeline.limits import clip
-from health_gate.retry.blocked import BlockedExecution, IncidentRef
+from health_gate.retry.blocked import BlockedExecution
 
 __all__ = [
     "Notification",

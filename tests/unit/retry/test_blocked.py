@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from health_gate.pipeline.block_message import blocked_message
 from health_gate.retry.action_attempts import ActionAttempt, GateFunction, is_blocked_failure
-from health_gate.retry.blocked import BlockedExecution, NotBlocked, find_blocked, parse_incidents
-from health_gate.verdict.events import HealthEvent
+from health_gate.retry.blocked import BlockedExecution, NotBlocked, find_blocked
 from tests.fakes.pipeline_runs import (
     EC2_ARN,
     EXECUTION,
@@ -180,34 +178,3 @@ def test_the_marker_is_enough_wherever_codepipeline_puts_the_message(
     attempt = ActionAttempt.from_api(action_run(status="Failed", result=result))
     # Then the run counts as blocked (the marker is the proof; a message, if any, must agree)
     assert is_blocked_failure(attempt, GATE)
-
-
-def test_incidents_are_read_back_from_the_gates_own_message() -> None:
-    # Given the message the gate writes for three events, cut short by the length limit
-    events = [
-        HealthEvent(
-            arn=f"arn:aws:health:{region}::event/{svc}/AWS_{svc}_OPERATIONAL_ISSUE/X_{n}",
-            service=svc,
-            event_type_code=f"AWS_{svc}_OPERATIONAL_ISSUE",
-            category="issue",
-            region=region,
-            status="open",
-            start_time=STARTED,
-        )
-        for n, (svc, region) in enumerate(
-            [("EC2", "us-east-1"), ("IAM", "global"), ("S3", "eu-west-1")]
-        )
-    ]
-    text = blocked_message(events, ("us-east-1", "global"), limit=400)
-    # When the incidents are parsed back
-    incidents = parse_incidents([text])
-    # Then those listed come back whole, in order
-    assert [i.arn for i in incidents] == [e.arn for e in events][: len(incidents)]
-    assert incidents[0].service == "EC2"
-    assert incidents[1].region == "global"
-    assert "more" in text
-
-
-def test_a_bare_health_arn_is_still_an_incident() -> None:
-    incidents = parse_incidents([f"see {EC2_ARN}."])
-    assert [(i.arn, i.service, i.region) for i in incidents] == [(EC2_ARN, "EC2", "us-east-1")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from health_gate.retry.blocked import BlockedExecution, IncidentRef
+from health_gate.pipeline.block_message import IncidentRef
+from health_gate.retry.blocked import BlockedExecution
 from health_gate.retry.notices import (
     MAX_DESCRIPTION,
     blocked_notice,

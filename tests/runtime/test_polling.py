@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, Mode
 from health_gate.errors import HealthUnavailable
 from health_gate.pipeline.report import Continue, Fail, Succeed
 from health_gate.pipeline.wait_token import WaitState, decode_token
@@ -20,7 +20,7 @@ from health_gate.verdict.events import HealthEvent
 from tests.fakes.clock import START, FakeClock
 
 SETTINGS = GateSettings(
-    regions=("us-east-1",), mode="wait", max_wait_minutes=10, poll_interval_seconds=30
+    regions=("us-east-1",), mode=Mode.WAIT, max_wait_minutes=10, poll_interval_seconds=30
 )
 EVENT = HealthEvent(
     arn="arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_1",

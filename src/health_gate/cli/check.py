@@ -7,7 +7,7 @@ import json
 from typing import Any, TextIO
 
 from health_gate.cli.output import event_json, print_table
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, Mode
 from health_gate.errors import EXIT_BLOCKED, EXIT_HEALTHY, GateError
 from health_gate.verdict.decision import decide
 from health_gate.verdict.sources import HealthSource
@@ -57,7 +57,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = gate_settings(_user_parameters(args))
     source = _source(args, settings)
     waited: int | None = None
-    if settings.mode == "wait":
+    if settings.mode is Mode.WAIT:
         from health_gate.cli.wait import watch
 
         decision, waited = watch(source, settings, err if args.json else out)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from health_gate.cli.check import run_check
-from health_gate.config.settings import SOURCES
+from health_gate.config.settings import Source
 from health_gate.config.validation import split_list
 from health_gate.errors import EXIT_ERROR, GateError
 
@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         "--events-file", type=Path, help="decide a recorded DescribeEvents response offline"
     )
     check.add_argument(
-        "--source", choices=SOURCES, help="health-api (default), public-dashboard or auto"
+        "--source",
+        choices=[s.value for s in Source],
+        help="health-api (default), public-dashboard or auto",
     )
     check.add_argument(
         "--wait", action="store_true", help="poll until healthy: exit 1 only when the wait ran out"

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = [
     "CATEGORIES",
-    "MODES",
-    "ON_ERROR",
-    "SOURCES",
     "STATUS_CODES",
     "GateSettings",
+    "Mode",
+    "OnHealthApiError",
+    "Source",
 ]
 
+# The Health API's own values (its enums), as UserParameters spell them.
 CATEGORIES = ("issue", "accountNotification", "scheduledChange", "investigation")
 STATUS_CODES = ("open", "upcoming", "closed")
-ON_ERROR = ("fail", "pass")
-MODES = ("fail", "wait")
-SOURCES = ("health-api", "public-dashboard", "auto")
+
+
+class Source(enum.StrEnum):
+    """Where the gate reads AWS Health."""
+
+    HEALTH_API = "health-api"
+    PUBLIC_DASHBOARD = "public-dashboard"
+    AUTO = "auto"  # the Health API, or the public feed without a support plan
+
+
+class Mode(enum.StrEnum):
+    """What a blocked gate does."""
+
+    FAIL = "fail"
+    WAIT = "wait"
+
+
+class OnHealthApiError(enum.StrEnum):
+    """What the gate does when AWS Health cannot be asked."""
+
+    FAIL = "fail"
+    PASS = "pass"  # noqa: S105 (a setting's value, not a password)
 
 
 @dataclass(frozen=True)
@@ -32,11 +53,11 @@ class GateSettings:
     ignore_event_type_codes: frozenset[str] = frozenset()
     organization: bool = False
     account_ids: tuple[str, ...] = ()
-    on_health_api_error: str = "fail"
-    mode: str = "fail"
+    on_health_api_error: OnHealthApiError = OnHealthApiError.FAIL
+    mode: Mode = Mode.FAIL
     max_wait_minutes: int = 60
     poll_interval_seconds: int = 30
-    source: str = "health-api"
+    source: Source = Source.HEALTH_API
 
     def to_user_parameters(self) -> dict[str, Any]:
         """The UserParameters JSON object that reproduces these settings exactly."""
@@ -54,7 +75,7 @@ class GateSettings:
         }
         if self.organization:
             params["accountIds"] = list(self.account_ids)
-        if self.mode == "wait":
+        if self.mode is Mode.WAIT:
             params["maxWaitMinutes"] = raw["max_wait_minutes"]
             params["pollIntervalSeconds"] = raw["poll_interval_seconds"]
         return params

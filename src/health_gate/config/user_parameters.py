@@ -15,11 +15,11 @@ from health_gate.config import validation as check
 from health_gate.config.environment import home_region
 from health_gate.config.settings import (
     CATEGORIES,
-    MODES,
-    ON_ERROR,
-    SOURCES,
     STATUS_CODES,
     GateSettings,
+    Mode,
+    OnHealthApiError,
+    Source,
 )
 from health_gate.config.validation import Value, show, split_list
 from health_gate.errors import ConfigurationError
@@ -48,11 +48,11 @@ _KEYS: dict[str, _Key] = {
     "ignoreEventTypeCodes": _Key("ignore_event_type_codes", "list", check.codes),
     "organization": _Key("organization", "bool", check.boolean),
     "accountIds": _Key("account_ids", "list", check.accounts),
-    "onHealthApiError": _Key("on_health_api_error", "str", check.choice(ON_ERROR)),
-    "mode": _Key("mode", "str", check.choice(MODES)),
+    "onHealthApiError": _Key("on_health_api_error", "str", check.choice(OnHealthApiError)),
+    "mode": _Key("mode", "str", check.choice(Mode)),
     "maxWaitMinutes": _Key("max_wait_minutes", "int", check.int_range(1, 1440)),
     "pollIntervalSeconds": _Key("poll_interval_seconds", "int", check.int_range(10, 300)),
-    "source": _Key("source", "str", check.choice(SOURCES)),
+    "source": _Key("source", "str", check.choice(Source)),
 }
 
 ENV_VARS = {name: key.env for name, key in _KEYS.items()}

@@ -7,11 +7,12 @@ HEALTH_GATE_REGIONS" or, from the CLI, the flag.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from health_gate.errors import ConfigurationError
 
@@ -34,6 +35,7 @@ REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 
+E = TypeVar("E", bound=enum.StrEnum)
 Origin = str  # "UserParameters key 'regions'", "environment variable HEALTH_GATE_REGIONS", ...
 
 
@@ -107,11 +109,14 @@ def choices(allowed: tuple[str, ...]) -> Callable[[Value], tuple[str, ...]]:
     return parse
 
 
-def choice(allowed: tuple[str, ...]) -> Callable[[Value], str]:
-    def parse(item: Value) -> str:
-        if item.value not in allowed:
-            raise fail(item, "one of " + ", ".join(f'"{a}"' for a in allowed))
-        return str(item.value)
+def choice(allowed: type[E]) -> Callable[[Value], E]:
+    """One value of a closed set (a StrEnum), as the enum member."""
+
+    def parse(item: Value) -> E:
+        names = [member.value for member in allowed]
+        if not isinstance(item.value, str) or item.value not in names:
+            raise fail(item, "one of " + ", ".join(f'"{a}"' for a in names))
+        return allowed(item.value)
 
     return parse
 

@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config import GateSettings
+from health_gate.config.settings import Mode
 from health_gate.errors import AlreadyReported, GateError
 from health_gate.handlers.observability import logger, metrics
 from health_gate.pipeline.job import PipelineJob
@@ -87,7 +88,7 @@ def _decide(job: PipelineJob, context: LambdaContext) -> tuple[Decision, JobOutc
     call = _Invocation(
         settings.gate_settings(job.user_parameters), context, runtime_clock.system_clock()
     )
-    if call.settings.mode == "wait":
+    if call.settings.mode is Mode.WAIT:
         return _wait(job, call)
     decision = call.decide()
     return decision, report_for(decision)

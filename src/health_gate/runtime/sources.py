@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from health_gate.adapters.health import Boto3HealthSource
 from health_gate.adapters.health_endpoints import EndpointResolver
 from health_gate.config import GateSettings
+from health_gate.config.settings import Source
 from health_gate.runtime import clients
 from health_gate.runtime.settings import region
 from health_gate.verdict.events import HealthEvent
@@ -72,9 +73,9 @@ def _public_feed() -> HealthSource:
 
 def health_source(settings: GateSettings) -> HealthSource:
     """The source `settings.source` names."""
-    if settings.source == "public-dashboard":
+    if settings.source is Source.PUBLIC_DASHBOARD:
         return _public_feed()
     api = _BuiltOnFirstUse(lambda: Boto3HealthSource(health_api_clients()))
-    if settings.source == "auto":
+    if settings.source is Source.AUTO:
         return SubscriptionFallback(api, _public_feed)
     return api

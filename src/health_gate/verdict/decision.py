@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, OnHealthApiError
 from health_gate.errors import HealthUnavailable
 from health_gate.verdict.events import MULTIPLE_SERVICES, HealthEvent
 from health_gate.verdict.query import plan_queries
@@ -108,7 +108,7 @@ def decide(source: HealthSource, settings: GateSettings, now: datetime) -> Decis
         for query in plan_queries(settings):
             events.extend(source.events(query))
     except HealthUnavailable as err:
-        if settings.on_health_api_error != "pass":
+        if settings.on_health_api_error is not OnHealthApiError.PASS:
             raise
         return unknown(settings, now, str(err))
     return decide_events(events, settings, now, source.source_note)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, Mode, OnHealthApiError, Source
 from health_gate.config.user_parameters import ENV_VARS, load_settings
 from health_gate.errors import ConfigurationError
 
@@ -43,9 +43,9 @@ def test_empty_or_absent_user_parameters_give_every_default(params: Any) -> None
         ignore_event_type_codes=frozenset(),
         organization=False,
         account_ids=(),
-        on_health_api_error="fail",
-        mode="fail",
-        source="health-api",
+        on_health_api_error=OnHealthApiError.FAIL,
+        mode=Mode.FAIL,
+        source=Source.HEALTH_API,
     )
 
 
@@ -362,7 +362,7 @@ def test_environment_sets_deploy_time_defaults() -> None:
         ignore_event_type_codes=frozenset({"AWS_X_ONE", "AWS_X_TWO"}),
         organization=True,
         account_ids=("123456789012",),
-        on_health_api_error="pass",
+        on_health_api_error=OnHealthApiError.PASS,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, Mode
 from health_gate.errors import ConfigurationError
 from health_gate.pipeline.block_message import BLOCKED_MARKER, BLOCKED_PREFIX
 from health_gate.pipeline.report import Continue, Fail, Succeed
@@ -23,7 +23,7 @@ from health_gate.verdict.events import HealthEvent
 
 T0 = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 SETTINGS = GateSettings(
-    regions=("us-east-1", "global"), mode="wait", max_wait_minutes=60, poll_interval_seconds=30
+    regions=("us-east-1", "global"), mode=Mode.WAIT, max_wait_minutes=60, poll_interval_seconds=30
 )
 
 

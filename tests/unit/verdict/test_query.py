@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, OnHealthApiError
 from health_gate.errors import (
     HealthUnavailable,
     PermissionDenied,
@@ -234,7 +234,7 @@ def test_unavailable_health_fails_when_on_health_api_error_is_fail() -> None:
 
 def test_unavailable_health_passes_as_unknown_when_on_health_api_error_is_pass() -> None:
     # Given the same outage with onHealthApiError "pass"
-    settings = GateSettings(regions=("us-east-1",), on_health_api_error="pass")
+    settings = GateSettings(regions=("us-east-1",), on_health_api_error=OnHealthApiError.PASS)
     fake = FakeHealthSource([], error=HealthUnavailable("both endpoints failed"))
     # When evaluated
     decision = decide(fake, settings, NOW)
@@ -253,7 +253,9 @@ def test_unavailable_health_passes_as_unknown_when_on_health_api_error_is_pass()
 )
 def test_configuration_and_permission_errors_are_never_passed(error: Exception) -> None:
     # Given onHealthApiError "pass", which covers outages only
-    settings = replace(GateSettings(regions=("us-east-1",)), on_health_api_error="pass")
+    settings = replace(
+        GateSettings(regions=("us-east-1",)), on_health_api_error=OnHealthApiError.PASS
+    )
     fake = FakeHealthSource([], error=error)
     # Then a missing support plan or permission still fails the stage
     with pytest.raises(type(error)):

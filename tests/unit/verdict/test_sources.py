@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from health_gate.config.settings import GateSettings
+from health_gate.config.settings import GateSettings, Source
 from health_gate.errors import HealthUnavailable, PermissionDenied, SubscriptionRequired
 from health_gate.pipeline.report import Succeed, report_for
 from health_gate.verdict.decision import Verdict, blocks, decide, decide_events
@@ -118,7 +118,7 @@ def test_other_api_errors_are_not_hidden_by_the_fallback(error: Exception) -> No
 
 def test_the_pass_summary_names_the_public_feed_after_a_fallback() -> None:
     # Given the gate in auto mode on an account without a plan, and a quiet feed
-    settings = GateSettings(regions=("us-east-1",), source="auto")
+    settings = GateSettings(regions=("us-east-1",), source=Source.AUTO)
     api = ScriptedSource(error=SubscriptionRequired("no plan"))
     source = SubscriptionFallback(api, lambda: ScriptedSource([]))
     # When the gate evaluates

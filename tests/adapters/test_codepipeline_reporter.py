@@ -126,25 +126,27 @@ def test_fail_without_marker_sends_no_external_execution_id(
         ("put_job_failure_result", Fail("JobFailed", "Blocked by AWS Health")),
     ],
 )
-def test_invalid_job_state_means_already_reported(
-    codepipeline_stub: Stubber, reporter: CodePipelineJobReporter, operation: str, outcome: Any
+@pytest.mark.parametrize("code", ["InvalidJobStateException", "JobNotFoundException"])
+def test_a_job_that_ended_means_already_reported(
+    codepipeline_stub: Stubber,
+    reporter: CodePipelineJobReporter,
+    operation: str,
+    outcome: Any,
+    code: str,
 ) -> None:
-    # Given CodePipeline no longer accepts a result (a duplicate delivery, or the job timed out)
+    # Given CodePipeline no longer accepts a result: a duplicate delivery, a job that timed
+    # out (InvalidJobState), or one it no longer knows (JobNotFound)
     codepipeline_stub.add_client_error(
-        operation,
-        service_error_code="InvalidJobStateException",
-        service_message="The job is in an invalid state",
-        http_status_code=400,
+        operation, service_error_code=code, service_message="job ended", http_status_code=400
     )
     # Then the reporter says so with its own error, which handlers treat as done
-    with pytest.raises(AlreadyReported, match="invalid state"):
+    with pytest.raises(AlreadyReported, match=f"^{code}: job ended$"):
         reporter.report(JOB, outcome)
 
 
 @pytest.mark.parametrize(
     ("code", "status"),
     [
-        ("JobNotFoundException", 400),
         ("ValidationException", 400),
         ("AccessDeniedException", 403),
         ("ThrottlingException", 400),

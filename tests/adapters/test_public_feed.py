@@ -14,7 +14,7 @@ from health_gate.adapters.public_feed import PublicFeedSource, feed_session
 from health_gate.errors import HealthUnavailable
 from health_gate.verdict.query import HealthQuery
 from health_gate.verdict.sources import PUBLIC_FEED_NOTE
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.feed_server import FEEDS, FeedServer
 
 QUERY = HealthQuery(categories=("issue",), status_codes=("open",))
 EC2_ARN = (
@@ -151,3 +151,51 @@ def test_importing_the_gate_does_not_import_requests() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- limits: size and redirects (issue 10) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("send_length", [True, False], ids=["declared", "streamed"])
+def test_a_body_over_the_limit_is_unavailable_not_read(
+    feed_server: FeedServer, send_length: bool
+) -> None:
+    # Given a feed that answers with more bytes than the limit, with or without saying so
+    feed_server.serve(b"[" + b" " * 5000 + b"]", send_length=send_length)
+    limited = PublicFeedSource(feed_server.url, session=feed_session(0.01), max_bytes=4096)
+    # Then the source refuses it as unavailable, naming the limit and its setting
+    with pytest.raises(HealthUnavailable, match="more than 4096 bytes.*MAX_BYTES"):
+        limited.events(QUERY)
+
+
+def test_a_body_within_the_limit_is_read(feed_server: FeedServer) -> None:
+    feed_server.serve_file("ec2-open.utf16be.json", content_type="application/json")
+    size = len((FEEDS / "ec2-open.utf16be.json").read_bytes())
+    exact = PublicFeedSource(feed_server.url, session=feed_session(0.01), max_bytes=size)
+    assert len(exact.events(QUERY)) == 1
+
+
+def test_a_redirect_to_plain_http_is_refused(feed_server: FeedServer) -> None:
+    # Given a feed that redirects to an http address (here: itself)
+    feed_server.redirect_next(feed_server.url)
+    # Then the source does not follow it
+    with pytest.raises(HealthUnavailable, match="not https"):
+        source(feed_server).events(QUERY)
+    assert len(feed_server.requests) == 1
+
+
+def test_a_relative_redirect_on_http_is_refused_too(feed_server: FeedServer) -> None:
+    feed_server.redirect_next("/public/currentevents?again=1", status=301)
+    with pytest.raises(HealthUnavailable, match="not https"):
+        source(feed_server).events(QUERY)
+
+
+def test_a_redirect_to_https_is_followed(feed_server: FeedServer) -> None:
+    # Given a redirect to an https address where nothing listens (no TLS server here)
+    with FeedServer() as gone:
+        target = gone.url.replace("http://", "https://")
+    feed_server.redirect_next(target)
+    # Then the source follows it: the failure is the https address's, not a refusal
+    with pytest.raises(HealthUnavailable, match="could not be fetched"):
+        source(feed_server).events(QUERY)
+    assert len(feed_server.requests) == 1

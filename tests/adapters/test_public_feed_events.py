@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from health_gate.adapters.public_feed_events import decode_feed, feed_event
+from health_gate.verdict.events import HealthEvent
+from tests.fakes.feed_server import FEEDS
 
 EC2_ARN = (
     "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_ABC"
@@ -136,3 +138,50 @@ def test_the_feed_decodes_from_its_bytes_in_any_of_its_encodings(encode: Any) ->
 def test_anything_but_an_array_of_objects_is_refused(body: bytes) -> None:
     with pytest.raises(ValueError):
         decode_feed(body)
+
+
+# --- regions, from recorded entries (tests/data/public-feed/README.md says where each is from) --
+
+
+def recorded(name: str) -> list[HealthEvent]:
+    return [feed_event(raw) for raw in decode_feed((FEEDS / name).read_bytes())]
+
+
+def test_an_arn_region_wins_over_a_service_key_without_a_suffix() -> None:
+    # Given an entry whose ARN names us-east-1 while its service key is plain "ec2"
+    [event] = recorded("arn-region-without-suffix.utf16be.json")
+    # Then it is filed under us-east-1, not global: a gate for us-east-1 must see it
+    assert (event.service, event.region, event.status) == ("EC2", "us-east-1", "open")
+
+
+def test_the_legacy_us_standard_key_is_s3_in_us_east_1() -> None:
+    # Given the old status feed's S3 entry, keyed "s3-us-standard", without an ARN
+    [event] = recorded("legacy-s3-us-standard.utf16be.json")
+    # Then it is S3 in us-east-1
+    assert (event.service, event.region) == ("S3", "us-east-1")
+
+
+def test_the_live_capture_maps_to_a_multi_service_issue_in_its_region() -> None:
+    [event] = recorded("capture-me-central-1.utf16be.json")
+    assert (event.service, event.region, event.status) == (
+        "MULTIPLE_SERVICES",
+        "me-central-1",
+        "open",
+    )
+    assert event.event_type_code == "AWS_MULTIPLE_SERVICES_OPERATIONAL_ISSUE"
+
+
+@pytest.mark.parametrize(
+    ("arn_region", "service", "region"),
+    [
+        ("", "ec2-eu-west-1", "eu-west-1"),  # an empty ARN region: the suffix decides
+        ("global", "iam", "global"),
+        ("not a region", "lambda-ap-south-1", "ap-south-1"),
+        ("", "route53", "global"),
+    ],
+)
+def test_the_region_comes_from_the_arn_then_the_suffix_then_global(
+    arn_region: str, service: str, region: str
+) -> None:
+    arn = f"arn:aws:health:{arn_region}::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/X_1"
+    assert feed_event(entry(arn=arn, service=service)).region == region

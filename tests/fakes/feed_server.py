@@ -28,6 +28,8 @@ class _Reply:
     status: int
     body: bytes
     content_type: str
+    location: str | None = None
+    send_length: bool = True
 
 
 @dataclass
@@ -35,16 +37,24 @@ class FeedServer(LoopbackServer):
     """Answers GET /public/currentevents with the current body; `url` points there."""
 
     _reply: _Reply = field(default_factory=lambda: _Reply(200, b"[]", "application/json"))
-    _failures: list[int] = field(default_factory=list)
+    _failures: list[_Reply] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     requests: list[dict[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.url = self._serve(_Server(self), name="feed-fake") + FEED_PATH
 
-    def serve(self, body: bytes, status: int = 200, content_type: str = "application/json") -> None:
+    def serve(
+        self,
+        body: bytes,
+        status: int = 200,
+        content_type: str = "application/json",
+        send_length: bool = True,
+    ) -> None:
+        """Answer with `body`; without `send_length`, no Content-Length (the body ends with
+        the connection), so a reader cannot tell its size in advance."""
         with self._lock:
-            self._reply = _Reply(status, body, content_type)
+            self._reply = _Reply(status, body, content_type, send_length=send_length)
 
     def serve_file(self, name: str, content_type: str = "application/json") -> None:
         """A recorded body; the charset is left out of the header, as the live feed's misleads."""
@@ -52,7 +62,13 @@ class FeedServer(LoopbackServer):
 
     def fail_next(self, status: int, times: int = 1) -> None:
         with self._lock:
-            self._failures.extend([status] * times)
+            self._failures.append(_Reply(status, b"<html>error</html>", "text/html"))
+            self._failures.extend(self._failures[-1:] * (times - 1))
+
+    def redirect_next(self, location: str, status: int = 302) -> None:
+        """Answer the next request with a redirect to `location`."""
+        with self._lock:
+            self._failures.append(_Reply(status, b"", "text/plain", location=location))
 
     def answer(self, path: str, headers: dict[str, str]) -> _Reply:
         with self._lock:
@@ -60,7 +76,7 @@ class FeedServer(LoopbackServer):
             if path != FEED_PATH:
                 return _Reply(404, b"not found", "text/plain")
             if self._failures:
-                return _Reply(self._failures.pop(0), b"<html>error</html>", "text/html")
+                return self._failures.pop(0)
             return self._reply
 
 
@@ -81,7 +97,10 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.feed.answer(self.path, headers)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
+        if reply.send_length:
+            self.send_header("Content-Length", str(len(reply.body)))
+        if reply.location is not None:
+            self.send_header("Location", reply.location)
         self.end_headers()
         self.wfile.write(reply.body)
 

@@ -18,6 +18,7 @@ from health_gate.adapters.health_endpoints import HealthEndpoint
 from health_gate.handlers import gate
 from health_gate.runtime import sources
 from tests.fakes.aws_fake import AwsFake
+from tests.fakes.aws_fake_codepipeline import JobState
 from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.events import job_event, load_event, only_report
 from tests.fakes.lambda_context import FakeLambdaContext
@@ -124,7 +125,8 @@ def test_blocking_event_on_the_second_page_is_found(aws_fake: AwsFake) -> None:
 def test_other_region_is_ignored_even_if_the_api_returned_it(aws_fake: AwsFake) -> None:
     # Given an open issue in eu-west-1 and more than 10 regions configured (filtered locally)
     aws_fake.add_event(region="eu-west-1", startTime=STARTED)
-    regions = [f"us-east-{n}" for n in range(1, 12)]
+    regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1"]
+    regions += ["ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "global"]
     # When the gate runs
     run_gate(job_event(params(regions=regions)))
     # Then the API was asked without a region filter, and the verdict is healthy
@@ -392,12 +394,25 @@ def test_a_crash_is_reported_as_job_failed(
     assert "internal error" in assert_failure(aws_fake, "JobFailed")
 
 
-def test_a_job_already_reported_is_not_retried(aws_fake: AwsFake) -> None:
-    # Given CodePipeline already holds a result for the job (e.g. a Lambda retry)
-    aws_fake.set_job_state(JOB_ID, "Succeeded")
-    # When the gate runs again, then it tries once and returns quietly
+@pytest.mark.parametrize("state", ["Succeeded", "Failed", "Missing"])
+def test_a_job_that_already_ended_is_logged_counted_and_not_retried(
+    aws_fake: AwsFake,
+    log_lines: io.StringIO,
+    capsys: pytest.CaptureFixture[str],
+    state: JobState,
+) -> None:
+    # Given CodePipeline holds a result for the job already (a Lambda retry, a timed-out job),
+    # or no longer knows it (JobNotFoundException)
+    aws_fake.set_job_state(JOB_ID, state)
+    # When the gate runs again, then it tries once and returns without raising
     run_gate(job_event(None))
     assert len(aws_fake.reports()) == 1
+    # And it says so with the job ID, and counts it
+    records = log_records(log_lines)
+    ended = next(r for r in records if r["message"] == "job already ended; result not taken")
+    assert ended["job_id"] == JOB_ID
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    assert [m.get("JobAlreadyEnded") for m in printed] == [[1.0]]
 
 
 def test_a_failed_report_raises_so_lambda_retries_and_keeps_the_event(aws_fake: AwsFake) -> None:

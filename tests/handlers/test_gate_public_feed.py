@@ -241,3 +241,48 @@ def test_wait_mode_on_the_feed_releases_the_stage_when_the_feed_clears(
     assert PUBLIC_FEED_NOTE in summary(report)
     assert "Waited 30 s for AWS Health." in summary(report)
     assert len(feed.requests) == 4
+
+
+# --- fail closed on real-world feed data (issue 10) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("arn-region-without-suffix.utf16be.json", "us-east-1"),
+        ("legacy-s3-us-standard.utf16be.json", "us-east-1"),
+        ("capture-me-central-1.utf16be.json", "me-central-1"),
+    ],
+)
+def test_a_feed_entry_blocks_the_gate_of_its_region_not_global(
+    aws_fake: AwsFake, feed: FeedServer, name: str, region: str
+) -> None:
+    # Given a feed entry whose region is in its ARN or in a (legacy) service-key suffix
+    feed.serve_file(name)
+    # When a gate watching only that region runs (not global)
+    report = run_gate(aws_fake, regions=[region])
+    # Then it blocks: the entry was not filed under global
+    assert failure(report, "JobFailed").startswith("Blocked by AWS Health: 1 open event")
+    assert report.params["failureDetails"]["externalExecutionId"] == BLOCKED_MARKER
+
+
+@pytest.mark.parametrize(("policy", "status"), [("fail", "SystemUnavailable"), ("pass", "UNKNOWN")])
+def test_a_feed_larger_than_the_limit_is_an_unavailable_source(
+    aws_fake: AwsFake,
+    feed: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    policy: str,
+    status: str,
+) -> None:
+    # Given a feed answering with more bytes than the configured limit
+    monkeypatch.setenv("HEALTH_GATE_PUBLIC_FEED_MAX_BYTES", "2048")
+    feed.serve(b"[" + b" " * 4096 + b"]")
+    # When the gate runs
+    report = run_gate(aws_fake, onHealthApiError=policy)
+    # Then onHealthApiError decides, as for any unavailable source: never a crash, never a pass
+    # that hides it
+    if policy == "fail":
+        assert "more than 2048 bytes" in failure(report, status)
+    else:
+        assert report.params["outputVariables"]["status"] == status
+        assert "more than 2048 bytes" in summary(report)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from health_gate.adapters.aws_errors import NETWORK_ERRORS, describe, error_code, error_message
+from health_gate.adapters.aws_errors import NETWORK_ERRORS, describe, error_code
 from health_gate.errors import AlreadyReported, ReportFailed
 from health_gate.pipeline.report import Continue, Fail, JobOutcome, Succeed
 
@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from mypy_boto3_codepipeline import CodePipelineClient
 
 __all__ = ["CodePipelineJobReporter"]
+
+
+# The job can take no result any more: another invocation reported it, it timed out, or it is
+# unknown (expired). Retrying the invocation cannot change that.
+JOB_ENDED_CODES = frozenset({"InvalidJobStateException", "JobNotFoundException"})
 
 
 class CodePipelineJobReporter:
@@ -26,8 +31,8 @@ class CodePipelineJobReporter:
         try:
             self._send(job_id, outcome)
         except ClientError as err:
-            if error_code(err) == "InvalidJobStateException":
-                raise AlreadyReported(error_message(err)) from err
+            if error_code(err) in JOB_ENDED_CODES:
+                raise AlreadyReported(describe(err)) from err
             raise ReportFailed(describe(err)) from err
         except NETWORK_ERRORS as err:
             raise ReportFailed(str(err)) from err

@@ -18,10 +18,18 @@ from health_gate.verdict.events import HealthEvent, parse_time
 
 __all__ = ["decode_feed", "feed_event"]
 
-_SERVICE_WITH_REGION = re.compile(r"^(?P<code>.+)-(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})$")
-_EVENT_ARN = re.compile(
-    r"^arn:aws[a-z-]*:health:(?P<region>[^:]*):[^:]*:event/(?P<service>[^/]+)/(?P<type>[^/]+)/"
+_SERVICE_WITH_REGION = re.compile(
+    r"(?P<code>.+)-(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\Z", re.ASCII
 )
+_EVENT_ARN = re.compile(
+    r"arn:aws[a-z-]*:health:(?P<region>[^:]*):[^:]*:event/(?P<service>[^/]+)/(?P<type>[^/]+)/",
+    re.ASCII,
+)
+_ARN_REGION = re.compile(r"global\Z|[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}\Z", re.ASCII)
+# Region names of the old status feed that are no region code, as service-key suffixes. The
+# one seen in real feed data: "s3-us-standard", S3 in us-east-1 (erlcloud's test fixture of a
+# status.aws.amazon.com entry, and status tools that special-case it; see docs/public-feed.md).
+LEGACY_REGIONS = {"us-standard": "us-east-1"}
 _FEED_CODES = {"MULTIPLESERVICES": "MULTIPLE_SERVICES"}  # the feed's name -> the API's code
 CLOSED_STATUS = "0"
 
@@ -62,17 +70,27 @@ def _last_update(raw: Mapping[str, Any]) -> datetime | None:
     return max(known) if known else None
 
 
-def _service_and_region(raw: Mapping[str, Any], arn: re.Match[str] | None) -> tuple[str, str]:
-    service = str(raw.get("service") or "").strip()
-    match = _SERVICE_WITH_REGION.match(service)
+def _split_service_key(key: str) -> tuple[str, str | None]:
+    """("ec2", "us-east-1") from "ec2-us-east-1"; ("s3", "us-east-1") from the legacy
+    "s3-us-standard"; ("route53", None) from a key without a region suffix."""
+    match = _SERVICE_WITH_REGION.match(key)
     if match:
-        code, region = match["code"], match["region"]
-    elif service:
-        code, region = service, "global"  # route53, cloudfront, management-console ...
-    else:
-        code, region = "", (arn["region"] if arn and arn["region"] else "global")
+        return match["code"], match["region"]
+    for legacy, region in LEGACY_REGIONS.items():
+        if key.endswith("-" + legacy):
+            return key[: -len(legacy) - 1], region
+    return key, None
+
+
+def _service_and_region(raw: Mapping[str, Any], arn: re.Match[str] | None) -> tuple[str, str]:
+    """The region from the ARN when it names one, else from the service key's suffix, and only
+    then `global`: an event filed under `global` by mistake would let a regional gate pass.
+    The service code from the ARN when it carries one (the API's own code)."""
+    code, suffix_region = _split_service_key(str(raw.get("service") or "").strip())
+    arn_region = arn["region"] if arn and _ARN_REGION.match(arn["region"]) else None
+    region = arn_region or suffix_region or "global"
     if arn:
-        code = arn["service"]  # the API's own code, e.g. MULTIPLE_SERVICES
+        code = arn["service"]  # e.g. MULTIPLE_SERVICES
     code = code.upper()
     return _FEED_CODES.get(code, code) or "UNKNOWN", region
 

@@ -7,6 +7,7 @@ from health_gate.config.environment import (
     home_region,
     load_retrier_settings,
 )
+from health_gate.config.regions import KnownRegions
 from health_gate.config.settings import GateSettings
 from health_gate.config.user_parameters import ENV_VARS, load_settings
 from health_gate.config.validation import split_list
@@ -14,6 +15,7 @@ from health_gate.config.validation import split_list
 __all__ = [
     "ENV_VARS",
     "GateSettings",
+    "KnownRegions",
     "RetrierSettings",
     "home_region",
     "load_retrier_settings",

@@ -8,12 +8,19 @@ from typing import Any
 
 __all__ = [
     "CATEGORIES",
+    "MAX_WAIT_MINUTES",
     "STATUS_CODES",
     "GateSettings",
     "Mode",
     "OnHealthApiError",
     "Source",
 ]
+
+# CodePipeline fails a Lambda invoke action 24 hours after its first invocation, however many
+# continuations it used. The gate's wait starts at its first check and each invocation may run
+# 5 minutes; CodePipeline's delay before it invokes a continuation is not documented. 23 hours
+# keeps the gate's own last report (released, or blocked past the wait) an hour clear of that.
+MAX_WAIT_MINUTES = 1380
 
 # The Health API's own values (its enums), as UserParameters spell them.
 CATEGORIES = ("issue", "accountNotification", "scheduledChange", "investigation")

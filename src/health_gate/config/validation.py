@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from health_gate.config.regions import GLOBAL, REGION_FORMAT, KnownRegions
 from health_gate.errors import ConfigurationError
 
 __all__ = [
@@ -23,7 +24,9 @@ __all__ = [
     "boolean",
     "choice",
     "choices",
-    "codes",
+    "event_type_codes",
+    "extra_regions",
+    "services",
     "fail",
     "int_range",
     "regions",
@@ -31,9 +34,17 @@ __all__ = [
     "split_list",
 ]
 
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-ACCOUNT_RE = re.compile(r"^\d{12}$")
+# The Health API's patterns for service codes ([^:/]{2,30}) and event type codes
+# ([^:/]{3,100}), kept to printable ASCII without spaces: a code with a space, a newline or a
+# character of another script can match no AWS Health event, so the gate would pass silently.
+_CODE_CHARS = "[!-.0-9;-~]"  # printable ASCII but "/" and ":"
+SERVICE_CODE = re.compile(_CODE_CHARS + r"{2,30}\Z", re.ASCII)
+EVENT_TYPE_CODE = re.compile(_CODE_CHARS + r"{3,100}\Z", re.ASCII)
+ACCOUNT_ID = re.compile(r"[0-9]{12}\Z", re.ASCII)
+EXTRA_REGIONS_HINT = (
+    "A region newer than this gate's list can be allowed with the ExtraRegions template "
+    "parameter (environment variable HEALTH_GATE_EXTRA_REGIONS, CLI flag --extra-regions)."
+)
 
 E = TypeVar("E", bound=enum.StrEnum)
 Origin = str  # "UserParameters key 'regions'", "environment variable HEALTH_GATE_REGIONS", ...
@@ -66,35 +77,89 @@ def split_list(text: str) -> list[str]:
 
 
 def _strings(item: Value, expected: str) -> list[str]:
+    """The list's strings, spaces around each removed; any other whitespace stays and fails
+    the format checks (a trailing newline is a mistake, not a region)."""
     if not isinstance(item.value, list) or not all(isinstance(v, str) for v in item.value):
         raise fail(item, expected)
-    return [v.strip() for v in item.value]
+    return [v.strip(" ") for v in item.value]
 
 
 def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def regions(item: Value) -> tuple[str, ...]:
+def _unknown_region(item: Value, value: str, known: KnownRegions) -> ConfigurationError:
+    guess = known.closest(value)
+    hint = f' Did you mean "{guess}"?' if guess and guess != value else ""
+    what = "is not an AWS region code" if not REGION_FORMAT.match(value) else "is not a region"
+    return ConfigurationError(
+        f"Invalid {item.origin}: {show(value)} {what} this gate knows.{hint} Expected region "
+        'codes such as "us-east-1", or "global" (IAM, CloudFront, Route 53 ...). '
+        + EXTRA_REGIONS_HINT
+    )
+
+
+def regions(item: Value, known: KnownRegions) -> tuple[str, ...]:
+    """Known region codes and/or "global", all in one partition."""
     expected = 'a list of AWS region codes and/or "global", such as ["us-east-1", "global"]'
     values = _strings(item, expected)
     if not values:
         raise fail(item, expected + " (at least one)")
     for value in values:
-        if value != "global" and not REGION_RE.match(value):
-            raise ConfigurationError(
-                f'Invalid {item.origin}: "{value}" is not an AWS region code '
-                '(expected something like "us-east-1", or "global").'
-            )
+        if value != GLOBAL and known.partition_of(value) is None:
+            raise _unknown_region(item, value, known)
+    by_partition = {known.partition_of(v): v for v in values if v != GLOBAL}
+    if len(by_partition) > 1:
+        named = ", ".join(f"{region} ({pid})" for pid, region in sorted(by_partition.items()))
+        raise ConfigurationError(
+            f"Invalid {item.origin}: its regions are in different partitions: {named}. "
+            "AWS Health answers for one partition at a time, so one gate configuration "
+            "watches one partition; use a gate per partition."
+        )
     return _unique(values)
 
 
-def codes(item: Value) -> tuple[str, ...]:
-    values = _strings(item, 'a list of codes such as ["EC2", "CLOUDFORMATION"]')
+def extra_regions(item: Value, known: KnownRegions) -> KnownRegions:
+    """`known` plus regions newer than the bundled list, each placed by its partition's own
+    region pattern."""
+    values = _strings(item, 'a list of region codes such as ["eu-newregion-1"]')
+    added = []
     for value in values:
-        if not CODE_RE.match(value):
-            raise fail(item, f"codes of letters, digits, '_' or '-' (bad entry {show(value)})")
+        partition = known.partition_by_pattern(value) if REGION_FORMAT.match(value) else None
+        if partition is None:
+            raise fail(
+                item,
+                "region codes in the format of an AWS partition, such as eu-newregion-1 "
+                f"(bad entry {show(value)})",
+            )
+        added.append((value, partition))
+    return known.with_extra(added)
+
+
+def _codes(item: Value, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    values = _strings(item, f"a list of {what}")
+    for value in values:
+        if not pattern.match(value):
+            raise fail(item, f"{what} (bad entry {show(value)})")
     return _unique([v.upper() for v in values])
+
+
+def services(item: Value) -> tuple[str, ...]:
+    return _codes(
+        item,
+        SERVICE_CODE,
+        'AWS Health service codes, 2 to 30 printable ASCII characters without "/", ":" or '
+        'spaces, such as ["EC2", "CLOUDFORMATION"]',
+    )
+
+
+def event_type_codes(item: Value) -> tuple[str, ...]:
+    return _codes(
+        item,
+        EVENT_TYPE_CODE,
+        'AWS Health event type codes, 3 to 100 printable ASCII characters without "/", ":" '
+        'or spaces, such as ["AWS_EC2_MAINTENANCE_SCHEDULED"]',
+    )
 
 
 def choices(allowed: tuple[str, ...]) -> Callable[[Value], tuple[str, ...]]:
@@ -129,7 +194,7 @@ def boolean(item: Value) -> bool:
 
 def accounts(item: Value) -> tuple[str, ...]:
     values = _strings(item, "a list of 12-digit AWS account IDs")
-    if not all(ACCOUNT_RE.match(v) for v in values):
+    if not all(ACCOUNT_ID.match(v) for v in values):
         raise fail(item, "a list of 12-digit AWS account IDs")
     return _unique(values)
 

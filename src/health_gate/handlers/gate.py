@@ -140,7 +140,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
     try:
         services.job_reporter().report(job.id, outcome)
     except AlreadyReported as err:
-        logger.warning("job already reported or timed out", extra={"reason": str(err)})
+        # Not raised: Lambda would retry an invocation that can no longer help.
+        metrics.add_metric("JobAlreadyEnded", MetricUnit.Count, 1)
+        logger.warning(
+            "job already ended; result not taken",
+            extra={"job_id": job.id, "reason": str(err), "result": type(outcome).__name__},
+        )
         return
     # ReportFailed propagates: Lambda retries, then the on-failure destination keeps the event.
     logger.info("job reported", extra={"result": type(outcome).__name__})

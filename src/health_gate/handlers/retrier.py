@@ -119,7 +119,11 @@ def _handle(retrier: Retrier, clock: Clock, message_id: str, message: PipelineMe
     if isinstance(message, HealthNews):
         logger.info(
             "health event received; sweeping",
-            extra={"event_arn": message.event_arn, "status": message.status},
+            extra={
+                "event_arn": message.event_arn,
+                "status": message.status,
+                "backup": message.backup,
+            },
         )
         return True
     if isinstance(message, ScheduledSweep):

@@ -142,8 +142,16 @@ def _health_news(detail: Mapping[str, Any]) -> PipelineMessage:
         service=str(detail.get("service", "")),
         event_type_code=str(detail.get("eventTypeCode", "")),
         region=str(detail.get("eventRegion", "")),
-        backup=detail.get("backupEvent") is True,
+        backup=_flag(detail.get("backupEvent")),
     )
+
+
+def _flag(value: Any) -> bool:
+    """A documented boolean: AWS's own examples send `"true"`/`"false"` as strings (the AWS
+    Health EventBridge schema page); a JSON boolean is accepted as well."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() == "true"
 
 
 def _time(value: Any) -> datetime | None:

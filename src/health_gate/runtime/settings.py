@@ -13,6 +13,7 @@ from health_gate.config import (
     load_retrier_settings,
     load_settings,
 )
+from health_gate.runtime.regions import known_regions
 
 __all__ = ["environ", "gate_settings", "region", "reset", "retrier_settings"]
 
@@ -28,7 +29,7 @@ def region() -> str:
 
 def gate_settings(user_parameters: str | None) -> GateSettings:
     """UserParameters over this environment's defaults (the gate, the retrier, the CLI)."""
-    return load_settings(user_parameters, os.environ)
+    return load_settings(user_parameters, os.environ, known_regions())
 
 
 @cache

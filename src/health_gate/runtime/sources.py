@@ -25,6 +25,7 @@ __all__ = ["endpoint_resolver", "health_api_clients", "health_source", "reset"]
 
 ENDPOINT_OVERRIDES = ("AWS_ENDPOINT_URL_HEALTH", "AWS_ENDPOINT_URL")
 PUBLIC_FEED_URL_VAR = "HEALTH_GATE_PUBLIC_FEED_URL"  # for tests and mirrors; default: AWS's feed
+PUBLIC_FEED_MAX_BYTES_VAR = "HEALTH_GATE_PUBLIC_FEED_MAX_BYTES"
 
 
 @cache
@@ -66,9 +67,17 @@ class _BuiltOnFirstUse:
 
 
 def _public_feed() -> HealthSource:
-    from health_gate.adapters.public_feed import DEFAULT_FEED_URL, PublicFeedSource
+    from health_gate.adapters.public_feed import (
+        DEFAULT_FEED_URL,
+        DEFAULT_MAX_BYTES,
+        PublicFeedSource,
+    )
 
-    return PublicFeedSource(os.environ.get(PUBLIC_FEED_URL_VAR) or DEFAULT_FEED_URL)
+    limit = os.environ.get(PUBLIC_FEED_MAX_BYTES_VAR, "").strip()
+    return PublicFeedSource(
+        os.environ.get(PUBLIC_FEED_URL_VAR) or DEFAULT_FEED_URL,
+        max_bytes=int(limit) if limit.isdigit() and int(limit) > 0 else DEFAULT_MAX_BYTES,
+    )
 
 
 def health_source(settings: GateSettings) -> HealthSource:

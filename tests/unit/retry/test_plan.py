@@ -11,6 +11,7 @@ from health_gate.retry.blocked import BlockedExecution
 from health_gate.retry.plan import configurations, plan_retries
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.events import HealthEvent
+from tests.fakes.regions import KNOWN_REGIONS
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 US = '{"regions": ["us-east-1"]}'
@@ -34,7 +35,7 @@ def record(stage: str, *user_parameters: str) -> BlockedExecution:
 
 
 def load(text: str) -> GateSettings:
-    return load_settings(text, {})
+    return load_settings(text, {}, KNOWN_REGIONS)
 
 
 def test_records_sharing_a_question_share_one_configuration() -> None:

@@ -29,6 +29,7 @@ from tests.fakes.pipeline_runs import (
     action_run,
     blocked_run,
 )
+from tests.fakes.regions import KNOWN_REGIONS
 from tests.fakes.retrier_fakes import MemoryRegistry, RecordingNotifier, ScriptedPipelines
 
 NOW = datetime(2026, 11, 23, 14, 7, tzinfo=UTC)
@@ -83,7 +84,7 @@ def failure(execution_id: str = EXECUTION) -> StageFailed:
 
 
 def load(text: str) -> GateSettings:
-    return load_settings(text, {})
+    return load_settings(text, {}, KNOWN_REGIONS)
 
 
 def run_sweep(retrier: Retrier, judge: Callable[[GateSettings], Decision]) -> list[Step]:

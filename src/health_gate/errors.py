@@ -14,6 +14,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "AlreadyReported",
     "ConfigurationError",
+    "CredentialsMissing",
     "GateError",
     "HealthUnavailable",
     "JobFailed",
@@ -24,6 +25,7 @@ __all__ = [
     "RetrierFailed",
     "SubscriptionRequired",
     "SystemUnavailable",
+    "UsageError",
 ]
 
 EXIT_HEALTHY = 0
@@ -53,6 +55,14 @@ class PermissionDenied(GateError):
     """The caller's role (or the CLI's credentials) lacks an IAM action it needs."""
 
     failure_type = "PermissionError"
+
+
+class CredentialsMissing(PermissionDenied):
+    """No usable AWS credentials: none found, an unknown profile, or an expired sign-in."""
+
+
+class UsageError(ConfigurationError):
+    """The command line itself is wrong (an unknown flag, a missing command)."""
 
 
 class SystemUnavailable(GateError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import Any
@@ -61,15 +62,56 @@ def test_the_query_is_not_applied_the_core_filters(tmp_path: Path) -> None:
     assert len(RecordedHealthSource(path).events(QUERY)) == 1
 
 
-def test_the_file_is_read_once(tmp_path: Path) -> None:
-    # Given a source that has read its file
+def test_the_file_is_read_again_for_every_query(tmp_path: Path) -> None:
+    # Given a source that has read a file with an open event
     path = write(tmp_path, {"events": [api_event(1)]})
     source = RecordedHealthSource(path)
-    first = source.events(QUERY)
-    # When the file disappears and another query comes (split queries)
-    path.unlink()
-    # Then the same events are served without reading again
-    assert source.events(QUERY) == first
+    assert len(source.events(QUERY)) == 1
+    # When the recording changes (the incident ended: a wait re-checks the same file)
+    write(tmp_path, {"events": []})
+    # Then the next query sees the change
+    assert source.events(QUERY) == []
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+        lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),  # PowerShell 5's `>`
+        lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+    ],
+    ids=["utf8-bom", "utf16-le", "utf16-be"],
+)
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path, encode: Any) -> None:
+    path = tmp_path / "events.json"
+    path.write_bytes(encode(json.dumps({"events": [api_event(1)]})))
+    assert len(RecordedHealthSource(path).events(QUERY)) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ({"Events": []}, 'the response has no "events" list'),
+        ([{"events": []}, {"events": "x"}], 'page 2 has no "events" list'),
+        ({"events": [1]}, "event 1 of the response is not a JSON object"),
+        ({"events": [{"startTime": "yesterday"}]}, "event 1 of the response has a field"),
+        ("just text", "it is not JSON"),
+    ],
+)
+def test_a_wrong_shape_is_named_in_plain_words(tmp_path: Path, content: Any, says: str) -> None:
+    path = write(tmp_path, content)
+    with pytest.raises(ConfigurationError) as caught:
+        RecordedHealthSource(path).events(QUERY)
+    assert says in str(caught.value)
+    assert "DescribeEvents" in str(caught.value)
+    assert "Traceback" not in str(caught.value) and "KeyError" not in str(caught.value)
+
+
+def test_an_event_without_a_status_counts_as_open(tmp_path: Path) -> None:
+    raw = api_event(1)
+    raw.pop("statusCode")
+    [event] = RecordedHealthSource(write(tmp_path, {"events": [raw]})).events(QUERY)
+    assert event.status == "open"
 
 
 def test_a_missing_file_is_a_configuration_error(tmp_path: Path) -> None:

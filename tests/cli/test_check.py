@@ -109,7 +109,10 @@ def test_json_output_carries_verdict_regions_and_blocking_events(pages_file: Pat
     code, body = run_json("--events-file", str(pages_file))
     assert code == EXIT_BLOCKED
     assert body == {
+        "schemaVersion": 1,
         "verdict": "BLOCKED",
+        "exitCode": 1,
+        "summary": "BLOCKED: 2 AWS Health events in us-east-1, global.",
         "regions": ["us-east-1", "global"],
         "blocking": [
             {
@@ -127,7 +130,13 @@ def test_json_output_carries_verdict_regions_and_blocking_events(pages_file: Pat
                 "startTime": "2024-05-01T08:00:00+00:00",
             },
         ],
+        "blockingCount": 2,
+        "considered": 4,
+        "checkedAt": body["checkedAt"],
         "warning": None,
+        "sourceNote": None,
+        "waitedSeconds": None,
+        "error": None,
     }
 
 
@@ -204,12 +213,14 @@ def test_deploy_time_defaults_from_the_environment_apply(
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["--params", "{not json"], "--params is not valid JSON"),
-        (["--params", '["us-east-1"]'], "--params must be a JSON object"),
-        (["--params", '{"region": ["us-east-1"]}'], 'unknown key "region"'),
-        (["--regions", "us-east-1,nowhere"], '"nowhere" is not an AWS region code'),
-        (["--categories", "incident"], "eventTypeCategories"),
-        (["--params", '{"accountIds": ["123456789012"]}'], "accountIds needs"),
+        (["--params", "{not json"], "Invalid --params: not valid JSON"),
+        (["--params", '["us-east-1"]'], "Invalid --params: expected a JSON object"),
+        (["--params", '{"region": ["us-east-1"]}'], 'unknown key "region" (did you mean'),
+        (["--regions", "us-east-1,nowhere"], 'flag --regions: "nowhere" is not an AWS region'),
+        (["--categories", "incident"], "Invalid flag --categories"),
+        (["--params", '{"accountIds": ["123456789012"]}'], "--params key 'accountIds'"),
+        (["--account-ids", "123456789012"], "flag --account-ids: accountIds needs"),
+        (["--status-codes", "opened"], "Invalid flag --status-codes"),
     ],
 )
 def test_bad_input_exits_2_with_the_reason_on_stderr(
@@ -242,10 +253,11 @@ def test_events_file_that_is_no_describe_events_response_exits_2(
     assert "is not a recorded DescribeEvents response" in err
 
 
-def test_usage_errors_exit_2() -> None:
-    with pytest.raises(SystemExit) as caught:
-        main([], out=io.StringIO(), err=io.StringIO())
-    assert caught.value.code == 2
+@pytest.mark.parametrize("argv", [[], ["check", "--no-such-flag"], ["frobnicate"]])
+def test_usage_errors_exit_2_naming_the_help(argv: list[str]) -> None:
+    err = io.StringIO()
+    assert main(argv, out=io.StringIO(), err=err) == EXIT_ERROR
+    assert "see 'health-gate" in err.getvalue()
 
 
 def test_the_module_runs_as_a_program_with_the_exit_code(pages_file: Path) -> None:

@@ -59,8 +59,12 @@ def test_a_wait_that_runs_out_exits_1_after_printing_each_check(
     assert code == EXIT_BLOCKED
     lines = out.splitlines()
     assert lines[0] == (
-        "[12:00:00 UTC] waiting: 1 blocking AWS Health event(s) in us-east-1; "
-        "0 of 1 min waited; next check in 30 s"
+        "[12:00:00 UTC] waiting: 1 blocking AWS Health event in us-east-1; "
+        "0 s of 1 min waited; next check in 30 s"
+    )
+    assert lines[1] == (
+        "[12:00:30 UTC] waiting: 1 blocking AWS Health event in us-east-1; "
+        "30 s of 1 min waited; next check in 30 s"
     )
     assert lines[1].startswith("[12:00:30 UTC] waiting:")
     assert lines[2].startswith("BLOCKED: 1 AWS Health event(s)")
@@ -102,16 +106,20 @@ def test_json_output_stays_clean_with_progress_on_stderr(
     body = json.loads(out)
     assert body["verdict"] == "BLOCKED"
     assert body["waitedSeconds"] == 60
-    assert err.count("waiting:") == 2
+    progress = [json.loads(line) for line in err.splitlines()]
+    assert [p["progress"]["waitedSeconds"] for p in progress] == [0, 30]
+    assert progress[0]["progress"]["regions"] == ["us-east-1"]
 
 
 @pytest.mark.parametrize(
     ("flags", "key"),
     [
-        (["--max-wait-minutes", "5"], "maxWaitMinutes"),
-        (["--poll-interval-seconds", "30"], "pollIntervalSeconds"),
-        (["--wait", "--max-wait-minutes", "0"], "maxWaitMinutes"),
-        (["--wait", "--poll-interval-seconds", "5"], "pollIntervalSeconds"),
+        (["--max-wait-minutes", "5"], "flag --max-wait-minutes: maxWaitMinutes applies only"),
+        (["--poll-interval-seconds", "30"], "flag --poll-interval-seconds: pollIntervalSeconds"),
+        (["--wait", "--max-wait-minutes", "0"], "flag --max-wait-minutes: expected a whole"),
+        (["--wait", "--max-wait-minutes", "1381"], "from 1 to 1380"),
+        (["--wait", "--max-wait-minutes", "ten"], 'got "ten"'),
+        (["--wait", "--poll-interval-seconds", "5"], "flag --poll-interval-seconds: expected"),
     ],
 )
 def test_wait_flags_out_of_place_or_range_exit_2_naming_the_key(
@@ -123,9 +131,9 @@ def test_wait_flags_out_of_place_or_range_exit_2_naming_the_key(
 
 
 def test_an_unknown_source_is_a_usage_error() -> None:
-    with pytest.raises(SystemExit) as exited:
-        run_check("--source", "rss")
-    assert exited.value.code == 2
+    code, _, err = run_check("--source", "rss")
+    assert code == EXIT_ERROR
+    assert "invalid choice: 'rss'" in err
 
 
 def test_source_auto_falls_back_to_the_feed_and_says_so(

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import (
+    ClientError,
+    CredentialRetrievalError,
+    HTTPClientError,
+    NoAuthTokenError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
 from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from health_gate.errors import CredentialsMissing
 
 __all__ = [
     "ACCESS_DENIED_CODES",
     "AWS_ERRORS",
+    "CREDENTIAL_ERRORS",
     "NETWORK_ERRORS",
     "THROTTLING_CODES",
+    "credentials_missing",
     "describe",
     "error_code",
     "error_message",
@@ -20,6 +35,18 @@ __all__ = [
 NETWORK_ERRORS = (BotoConnectionError, HTTPClientError)
 # Everything an AWS call made through boto3 can fail with at run time.
 AWS_ERRORS = (ClientError, *NETWORK_ERRORS)
+# No credentials to sign with: none found, an unknown profile, an expired or missing SSO token.
+# Never "unavailable" (onHealthApiError must not pass a check that was never made).
+CREDENTIAL_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOError,  # SSOTokenLoadError and friends
+    UnauthorizedSSOTokenError,
+    TokenRetrievalError,
+    NoAuthTokenError,
+    CredentialRetrievalError,
+)
 
 ACCESS_DENIED_CODES = frozenset(
     {
@@ -32,6 +59,15 @@ ACCESS_DENIED_CODES = frozenset(
 THROTTLING_CODES = frozenset(
     {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
 )
+
+
+def credentials_missing(err: Exception) -> CredentialsMissing:
+    """What to do about credentials, for a person at a terminal or in a CI log."""
+    return CredentialsMissing(
+        f"No usable AWS credentials ({type(err).__name__}: {err}). Sign in (aws configure, "
+        "aws sso login, or your CI system's OIDC role) and run again, or decide offline on "
+        "recorded events with --events-file."
+    )
 
 
 def error_code(err: ClientError) -> str:

@@ -10,6 +10,8 @@ from botocore.exceptions import ClientError
 from health_gate.adapters.aws_errors import (
     ACCESS_DENIED_CODES,
     AWS_ERRORS,
+    CREDENTIAL_ERRORS,
+    credentials_missing,
     describe,
     error_code,
     error_message,
@@ -72,6 +74,8 @@ class Boto3HealthSource:
                 return [HealthEvent.from_api(raw) for page in pages for raw in page["events"]]
             account_pages = client.get_paginator("describe_events").paginate(**arguments)
             return [HealthEvent.from_api(raw) for page in account_pages for raw in page["events"]]
+        except CREDENTIAL_ERRORS as err:
+            raise credentials_missing(err) from err
         except AWS_ERRORS as err:
             raise _translate(err, operation, client.meta.region_name) from err
 

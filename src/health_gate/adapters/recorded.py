@@ -1,4 +1,9 @@
-"""A `HealthSource` over recorded DescribeEvents responses, for offline checks and demos."""
+"""A `HealthSource` over recorded DescribeEvents responses, for offline checks and demos.
+
+The file is read again on every query, so `health-gate check --wait --events-file` sees a
+recorded incident end when the file changes. It is decoded from its bytes: UTF-8 with or
+without a byte-order mark, UTF-16 (PowerShell's default for `>`) and UTF-32.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from health_gate.verdict.query import HealthQuery
 
 __all__ = ["RecordedHealthSource"]
 
+_SHAPE = 'a recorded DescribeEvents response: {"events": [...]} or a list of such pages'
+
 
 class RecordedHealthSource:
     """Reads a response object (`{"events": [...]}`) or a list of pages of them.
@@ -23,24 +30,44 @@ class RecordedHealthSource:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._events: list[HealthEvent] | None = None
 
     def events(self, query: HealthQuery) -> list[HealthEvent]:
-        if self._events is None:
-            self._events = self._load()
-        return self._events
+        return [self._event(raw, where) for raw, where in self._raw_events(self._load())]
 
-    def _load(self) -> list[HealthEvent]:
+    def _load(self) -> Any:
         try:
-            data: Any = json.loads(self._path.read_text(encoding="utf-8"))
-            pages = data if isinstance(data, list) else [data]
-            return [HealthEvent.from_api(raw) for page in pages for raw in page["events"]]
+            body = self._path.read_bytes()
         except OSError as err:
             raise ConfigurationError(
-                f"Cannot read events file {self._path}: {err.strerror}"
+                f"Cannot read events file {self._path}: {err.strerror or err}."
             ) from err
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise ConfigurationError(
-                f"Events file {self._path} is not a recorded DescribeEvents response "
-                f'(expected {{"events": [...]}} or a list of such pages): {err}'
-            ) from err
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError) as err:
+            raise self._wrong(f"it is not JSON ({_reason(err)})") from err
+
+    def _raw_events(self, data: Any) -> list[tuple[Any, str]]:
+        pages = data if isinstance(data, list) else [data]
+        found = []
+        for number, page in enumerate(pages, 1):
+            where = f"page {number}" if isinstance(data, list) else "the response"
+            if not isinstance(page, dict) or not isinstance(page.get("events"), list):
+                raise self._wrong(f'{where} has no "events" list')
+            found += [(raw, f"event {n} of {where}") for n, raw in enumerate(page["events"], 1)]
+        return found
+
+    def _event(self, raw: Any, where: str) -> HealthEvent:
+        if not isinstance(raw, dict):
+            raise self._wrong(f"{where} is not a JSON object")
+        try:
+            return HealthEvent.from_api(raw)
+        except (ValueError, TypeError, OverflowError) as err:
+            raise self._wrong(f"{where} has a field it cannot read ({_reason(err)})") from err
+
+    def _wrong(self, what: str) -> ConfigurationError:
+        return ConfigurationError(f"Events file {self._path} is not {_SHAPE}: {what}.")
+
+
+def _reason(err: Exception) -> str:
+    text = str(err)
+    return text if len(text) <= 160 else text[:159] + "…"

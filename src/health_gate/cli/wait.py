@@ -6,10 +6,12 @@ without an invocation deadline: a terminal job simply waits up to `maxWaitMinute
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TextIO
 
-from health_gate.config.settings import GateSettings
+from health_gate.cli.output import progress_document
+from health_gate.config import GateSettings
 from health_gate.pipeline.report import Succeed
 from health_gate.pipeline.wait_token import WaitState
 from health_gate.pipeline.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
@@ -18,7 +20,13 @@ from health_gate.runtime import polling
 from health_gate.verdict.decision import Decision, decide
 from health_gate.verdict.sources import HealthSource
 
-__all__ = ["watch"]
+__all__ = ["duration", "watch"]
+
+
+def duration(seconds: float) -> str:
+    """ "4 min 05 s", "45 s": exact to the second."""
+    whole = int(seconds)
+    return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
 
 
 def _stamp(when: datetime | None) -> str:
@@ -26,37 +34,40 @@ def _stamp(when: datetime | None) -> str:
 
 
 def _progress(
-    decision: Decision, step: object, settings: GateSettings, out: TextIO
-) -> WaitState | None:
-    """Print one line per check; returns the wait state while still blocked."""
-    if not isinstance(step, WaitState):
-        return None
+    decision: Decision, step: WaitState, settings: GateSettings, out: TextIO, as_json: bool
+) -> None:
     now = decision.checked_at or step.first_blocked
-    waited = int(elapsed_seconds(step, now) // 60)
+    waited = elapsed_seconds(step, now)
     pause = min(settings.poll_interval_seconds, seconds_left(step, settings, now))
-    regions = ", ".join(sorted({e.region for e in decision.blocking}))
+    if as_json:
+        document = progress_document(decision, waited, settings.max_wait_minutes, pause)
+        print(json.dumps(document), file=out, flush=True)
+        return
+    count = len(decision.blocking)
+    events = "event" if count == 1 else "events"
     print(
-        f"[{_stamp(decision.checked_at)}] waiting: {len(decision.blocking)} blocking AWS Health "
-        f"event(s) in {regions}; {waited} of {settings.max_wait_minutes} min waited; "
-        f"next check in {pause:.0f} s",
+        f"[{_stamp(decision.checked_at)}] waiting: {count} blocking AWS Health {events} in "
+        f"{', '.join(decision.event_regions)}; {duration(waited)} of "
+        f"{settings.max_wait_minutes} min waited; next check in {pause:.0f} s",
         file=out,
         flush=True,
     )
-    return step
 
 
-def watch(source: HealthSource, settings: GateSettings, progress: TextIO) -> tuple[Decision, int]:
+def watch(
+    source: HealthSource, settings: GateSettings, progress: TextIO, as_json: bool = False
+) -> tuple[Decision, int]:
     """The final decision and the seconds waited: healthy (or unknown) or still blocked."""
     clock = runtime_clock.system_clock()
     last: list[WaitState] = []
 
-    def on_check(decision: Decision, step: object) -> None:
-        state = _progress(decision, step, settings, progress)
-        if state is not None:
-            last[:] = [state]
+    def on_decision(decision: Decision, step: object) -> None:
+        if isinstance(step, WaitState):
+            _progress(decision, step, settings, progress, as_json)
+            last[:] = [step]
 
     result = polling.poll(
-        lambda now: decide(source, settings, now), None, settings, clock, on_decision=on_check
+        lambda now: decide(source, settings, now), None, settings, clock, on_decision=on_decision
     )
     if isinstance(result.outcome, Succeed):
         waited = int(result.outcome.output_variables.get(WAITED_SECONDS, "0"))

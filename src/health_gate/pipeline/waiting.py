@@ -97,12 +97,6 @@ def decide_wait(
     return state
 
 
-def _event_regions(decision: Decision) -> str:
-    found = {event.region for event in decision.blocking}
-    ordered = [r for r in decision.regions if r in found] + sorted(found - set(decision.regions))
-    return ", ".join(ordered)
-
-
 def continuation(
     state: WaitState, decision: Decision, settings: GateSettings, now: datetime
 ) -> Continue:
@@ -110,8 +104,9 @@ def continuation(
     elapsed = elapsed_seconds(state, now)
     count = state.total
     noun = "event" if count == 1 else "events"
+    where = ", ".join(decision.event_regions)
     summary = (
-        f"Waiting for {count} AWS Health {noun} in {_event_regions(decision)} "
+        f"Waiting for {count} AWS Health {noun} in {where} "
         f"({_minutes(elapsed)} min of {settings.max_wait_minutes}). "
         f"Checking every {settings.poll_interval_seconds} s; the stage fails if they are "
         f"still open after {settings.max_wait_minutes} min."

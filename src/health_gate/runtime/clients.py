@@ -9,6 +9,7 @@ import boto3
 from botocore.config import Config
 
 from health_gate import __version__
+from health_gate.adapters.aws_errors import CREDENTIAL_ERRORS, credentials_missing
 from health_gate.runtime.settings import region
 
 if TYPE_CHECKING:
@@ -49,7 +50,10 @@ CONTROL_CONFIG = _client_config(attempts=4, connect=2, read=5)
 
 @cache
 def _session() -> boto3.Session:
-    return boto3.Session()
+    try:
+        return boto3.Session()
+    except CREDENTIAL_ERRORS as err:  # AWS_PROFILE names a profile that does not exist
+        raise credentials_missing(err) from err
 
 
 @cache

@@ -13,6 +13,7 @@ from health_gate.config import (
     load_retrier_settings,
     load_settings,
 )
+from health_gate.config.validation import Value
 from health_gate.runtime.regions import known_regions
 
 __all__ = ["environ", "gate_settings", "region", "reset", "retrier_settings"]
@@ -27,9 +28,16 @@ def region() -> str:
     return home_region(os.environ)
 
 
-def gate_settings(user_parameters: str | None) -> GateSettings:
-    """UserParameters over this environment's defaults (the gate, the retrier, the CLI)."""
-    return load_settings(user_parameters, os.environ, known_regions())
+def gate_settings(
+    user_parameters: str | None,
+    overrides: Mapping[str, Value] | None = None,
+    label: str = "UserParameters",
+) -> GateSettings:
+    """UserParameters over this environment's defaults (the gate, the retrier, the CLI; the
+    CLI adds its flags as `overrides` and calls its UserParameters "--params")."""
+    return load_settings(
+        user_parameters, os.environ, known_regions(), overrides=overrides, label=label
+    )
 
 
 @cache

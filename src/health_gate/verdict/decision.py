@@ -44,6 +44,13 @@ class Decision:
     def blocked(self) -> bool:
         return self.verdict is Verdict.BLOCKED
 
+    @property
+    def event_regions(self) -> tuple[str, ...]:
+        """The regions of the blocking events, in the configured order (then any others)."""
+        found = {event.region for event in self.blocking}
+        ordered = [r for r in self.regions if r in found]
+        return (*ordered, *sorted(found - set(self.regions)))
+
 
 def _service_matches(event: HealthEvent, settings: GateSettings) -> bool:
     service = event.service.upper()

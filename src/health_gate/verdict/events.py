@@ -69,7 +69,9 @@ class HealthEvent:
             event_type_code=str(raw.get("eventTypeCode", "")),
             category=str(raw.get("eventTypeCategory", "")),
             region=str(raw.get("region", "")),
-            status=str(raw.get("statusCode", "")),
+            # Optional in the API's model. An event without one is treated as open: the API
+            # returned it for an open-events filter, and a recorded one must not pass unseen.
+            status=str(raw.get("statusCode") or "open"),
             start_time=parse_time(raw.get("startTime")),
             end_time=parse_time(raw.get("endTime")),
             last_updated=parse_time(raw.get("lastUpdatedTime")),

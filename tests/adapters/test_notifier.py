@@ -163,7 +163,7 @@ def test_the_gate_and_the_retrier_do_not_import_requests() -> None:
     # Cold start: requests is imported only when a webhook message is sent.
     code = (
         "import sys, health_gate.handlers.gate, health_gate.handlers.retrier, "
-        "health_gate.runtime.services; "
+        "health_gate.runtime.retry_services, health_gate.runtime.reporting; "
         "sys.exit('requests' in sys.modules)"
     )
     src = str(Path(__file__).resolve().parents[2] / "src")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from health_gate.config import environment
+from health_gate.config import retrier_settings as environment
 from health_gate.config.user_parameters import ENV_VARS
 
 TEMPLATE: dict[str, Any] = yaml.safe_load(

@@ -9,17 +9,22 @@ still look like a region and fall in a partition by the partition's own region p
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["GLOBAL", "REGION_FORMAT", "KnownRegions"]
+__all__ = ["DEFAULT_REGION", "GLOBAL", "REGION_FORMAT", "KnownRegions", "home_region"]
 
+DEFAULT_REGION = "us-east-1"
 GLOBAL = "global"  # AWS Health's region for global services (IAM, CloudFront, Route 53 ...)
 # The shape of a region code, ASCII only: `\Z` and re.ASCII, because `$` accepts a trailing
 # newline and `\d` accepts digits of every script ("us-east-١").
 REGION_FORMAT = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}\Z", re.ASCII)
+
+
+def home_region(environ: Mapping[str, str]) -> str:
+    """The region the code runs in (Lambda sets AWS_REGION); the default watched region."""
+    return environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class KnownRegions:
     def closest(self, region: str) -> str | None:
         """The known region most like `region`, for "did you mean …?": fewest edits (a swap
         of two neighbours counts as one), then the most similar; None when nothing is close."""
+        import difflib  # on a refusal only: kept out of every cold start
+
         typed = region.strip().lower()
         scored = [
             (_edits(typed, known), -difflib.SequenceMatcher(None, typed, known).ratio(), known)

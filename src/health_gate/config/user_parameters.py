@@ -8,15 +8,13 @@ the value came from and what would be accepted, because it ends up in the pipeli
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from health_gate.config import validation as check
-from health_gate.config.environment import home_region
-from health_gate.config.regions import GLOBAL, KnownRegions
+from health_gate.config.regions import GLOBAL, KnownRegions, home_region
 from health_gate.config.settings import (
     CATEGORIES,
     MAX_WAIT_MINUTES,
@@ -87,6 +85,8 @@ def _env_values(environ: Mapping[str, str]) -> dict[str, Value]:
 
 
 def _unknown_keys(unknown: list[str], label: str) -> ConfigurationError:
+    import difflib  # on a refusal only: kept out of every cold start
+
     hints = []
     for key in unknown:
         close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.7)

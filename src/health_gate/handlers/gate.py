@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -14,14 +14,15 @@ from health_gate.errors import AlreadyReported, GateError
 from health_gate.handlers.observability import logger, metrics
 from health_gate.pipeline.job import PipelineJob
 from health_gate.pipeline.report import Continue, Fail, JobOutcome, report_for, report_for_error
-from health_gate.pipeline.wait_token import WaitState
-from health_gate.pipeline.waiting import resume
 from health_gate.runtime import clock as runtime_clock
-from health_gate.runtime import polling, services, settings, sources
+from health_gate.runtime import reporting, settings, sources
 from health_gate.runtime.clock import Clock
 from health_gate.runtime.deadline import decide_in_time
 from health_gate.verdict.decision import Decision, Verdict
 from health_gate.verdict.sources import HealthSource
+
+if TYPE_CHECKING:
+    from health_gate.pipeline.wait_token import WaitState
 
 __all__ = ["handler"]
 
@@ -55,14 +56,21 @@ class _Invocation:
             metrics.add_metric("HealthApiLatency", MetricUnit.Milliseconds, elapsed_ms)
 
 
-def _log_wait_decision(decision: Decision, step: JobOutcome | WaitState) -> None:
-    extra: dict[str, Any] = {"verdict": decision.verdict.value, "blocking": len(decision.blocking)}
-    if isinstance(step, WaitState):
-        extra.update(first_blocked=step.first_blocked.isoformat(), attempt=step.attempt + 1)
-    logger.info("gate decided while waiting", extra=extra)
-
-
 def _wait(job: PipelineJob, call: _Invocation) -> tuple[Decision, JobOutcome]:
+    # Imported here: fail mode, the default, never loads the wait machinery (or hashlib).
+    from health_gate.pipeline.wait_token import WaitState
+    from health_gate.pipeline.waiting import resume
+    from health_gate.runtime import polling
+
+    def _log_wait_decision(decision: Decision, step: JobOutcome | WaitState) -> None:
+        extra: dict[str, Any] = {
+            "verdict": decision.verdict.value,
+            "blocking": len(decision.blocking),
+        }
+        if isinstance(step, WaitState):
+            extra.update(first_blocked=step.first_blocked.isoformat(), attempt=step.attempt + 1)
+        logger.info("gate decided while waiting", extra=extra)
+
     waiting = resume(job.continuation_token, call.clock.now())
     result = polling.poll(
         lambda _now: call.decide(),
@@ -138,7 +146,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
     logger.set_correlation_id(job.id)
     outcome = _outcome(job, context)
     try:
-        services.job_reporter().report(job.id, outcome)
+        reporting.job_reporter().report(job.id, outcome)
     except AlreadyReported as err:
         # Not raised: Lambda would retry an invocation that can no longer help.
         metrics.add_metric("JobAlreadyEnded", MetricUnit.Count, 1)

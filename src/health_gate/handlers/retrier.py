@@ -8,11 +8,10 @@ write is conditional, so a retry repeats nothing) and finally keeps it in the DL
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_gate.config import GateSettings
@@ -24,16 +23,14 @@ from health_gate.retry.messages import (
     PipelineMessage,
     ScheduledSweep,
     StageFailed,
-    Unrecognised,
-    parse_event,
-    parse_message,
+    messages_of,
 )
 from health_gate.retry.ports import Retrier
 from health_gate.retry.registration import register
 from health_gate.retry.steps import Step, StepKind
 from health_gate.retry.sweep import sweep
 from health_gate.runtime import clock as runtime_clock
-from health_gate.runtime import services, settings, sources
+from health_gate.runtime import retry_services, settings, sources
 from health_gate.runtime.clock import Clock
 from health_gate.runtime.deadline import decide_in_time
 from health_gate.verdict.decision import Decision
@@ -62,21 +59,6 @@ _STEPS = {  # kind -> (log message, log level, metric)
     StepKind.NOTIFY_FAILED: ("notification failed", "warning", "NotificationFailures"),
     StepKind.ERROR: ("retry attempt failed; record kept", "error", "RetrierErrors"),
 }
-
-
-def _messages(event: dict[str, Any]) -> Iterator[tuple[str, PipelineMessage]]:
-    if "Records" not in event:  # the schedule's rule invokes the function directly
-        yield str(event.get("id", "direct")), parse_event(event)
-        return
-    if not isinstance(event["Records"], list):
-        yield "records", Unrecognised("Records is not a list")
-        return
-    for index, record in enumerate(SNSEvent(event).records):
-        try:
-            sns = record.sns
-            yield sns.message_id, parse_message(sns.message)
-        except (KeyError, TypeError, AttributeError):
-            yield f"record-{index}", Unrecognised("not an SNS record")
 
 
 def _log(step: Step) -> None:
@@ -150,9 +132,9 @@ def _log_failure(work: str, err: Exception) -> None:
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    retrier = services.retrier()
+    retrier = retry_services.retrier()
     clock = runtime_clock.system_clock()
-    messages = list(_messages(event))
+    messages = list(messages_of(event))
     metrics.add_metric("MessagesReceived", MetricUnit.Count, len(messages))
     failed = 0
     sweep_wanted = False

@@ -9,7 +9,7 @@ __all__ = ["reset"]
 
 def reset() -> None:
     """Forget every cached client, DNS answer and service, as a new container would (tests)."""
-    from health_gate.runtime import clients, regions, services, settings, sources
+    from health_gate.runtime import clients, regions, retry_services, settings, sources
 
-    for module in (clients, sources, services, settings, regions):
+    for module in (clients, sources, retry_services, settings, regions):
         module.reset()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 
 from health_gate.config import (
     GateSettings,
-    RetrierSettings,
     home_region,
-    load_retrier_settings,
     load_settings,
 )
 from health_gate.config.validation import Value
 from health_gate.runtime.regions import known_regions
+
+if TYPE_CHECKING:
+    from health_gate.config.retrier_settings import RetrierSettings
 
 __all__ = ["environ", "gate_settings", "region", "reset", "retrier_settings"]
 
@@ -42,6 +44,8 @@ def gate_settings(
 
 @cache
 def retrier_settings() -> RetrierSettings:
+    from health_gate.config.retrier_settings import load_retrier_settings
+
     return load_retrier_settings(os.environ)
 
 

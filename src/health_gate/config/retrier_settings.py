@@ -1,4 +1,5 @@
-"""Settings that come from the environment alone: the home region, and the retrier's wiring.
+"""The retrier's own settings, from the environment its template sets: its gate, its table,
+where to notify. Only the retrier loads this module.
 
 The environment arrives as a mapping; only `runtime/` hands `os.environ` in. Every error names
 the variable, because the template sets them and a person fixes them there.
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from health_gate.config.regions import DEFAULT_REGION, home_region
 from health_gate.errors import ConfigurationError
 
 __all__ = [
@@ -21,11 +23,9 @@ __all__ = [
     "SWEEP_MINUTES_ENV",
     "TABLE_ENV",
     "RetrierSettings",
-    "home_region",
     "load_retrier_settings",
 ]
 
-DEFAULT_REGION = "us-east-1"
 TABLE_ENV = "BLOCKED_EXECUTIONS_TABLE"
 GATE_FUNCTION_ENV = "HEALTH_GATE_FUNCTION_NAME"
 GATE_FUNCTION_ARN_ENV = "HEALTH_GATE_FUNCTION_ARN"
@@ -33,11 +33,6 @@ NOTIFICATIONS_TOPIC_ENV = "NOTIFICATIONS_TOPIC_ARN"
 SLACK_WEBHOOK_ENV = "SLACK_WEBHOOK_SECRET"
 SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
 RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"
-
-
-def home_region(environ: Mapping[str, str]) -> str:
-    """The region the code runs in (Lambda sets AWS_REGION); the default watched region."""
-    return environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,12 @@
-"""The adapters behind the ports: the gate's job reporter, and the retrier's registry,
-pipeline control and notifiers. The retrier's adapters are imported inside its builders, so the
-gate's cold start never loads them (bench/, tests/handlers/test_cold_start.py)."""
+"""The adapters behind the retrier's ports: its registry, pipeline control and notifiers, and
+the `Retrier` that bundles them. Only the retrier's handler imports this module (the gate's
+cold start never loads it: tests/handlers/test_cold_start.py)."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import TYPE_CHECKING
 
-from health_gate.adapters.codepipeline import CodePipelineJobReporter
-from health_gate.pipeline.ports import JobReporter
 from health_gate.runtime import clients
 from health_gate.runtime.settings import region, retrier_settings
 
@@ -19,16 +17,11 @@ if TYPE_CHECKING:
 __all__ = [
     "block_registry",
     "gate_function",
-    "job_reporter",
     "notifier",
     "pipeline_control",
     "reset",
     "retrier",
 ]
-
-
-def job_reporter() -> JobReporter:
-    return CodePipelineJobReporter(clients.codepipeline())
 
 
 def gate_function() -> GateFunction:

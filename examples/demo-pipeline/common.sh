@@ -80,6 +80,7 @@ stack_output() {
 # (instead of exiting) when the deletion fails, so that a caller may clean up and retry.
 delete_stack() {
     local name="$1" status
+    [[ -n "$name" ]] || die "delete_stack: no stack name"
     status="$(stack_status "$name")" || return 1
     if [[ "$status" == NONE ]]; then
         say "Stack $name: not there."
@@ -112,6 +113,31 @@ ensure_deployable() {
             die "stack $name is busy ($status). Wait for it to finish, then run this again."
             ;;
     esac
+}
+
+# Delete every version and delete marker, up to 1,000 per call, until none is left.
+empty_bucket() {
+    local bucket="$1" versions markers batch
+    [[ -n "$bucket" ]] || return 0
+    if ! aws_cli s3api head-bucket --bucket "$bucket" >/dev/null 2>&1; then
+        say "Bucket $bucket: not there."
+        return 0
+    fi
+    say "Emptying bucket $bucket ..."
+    while true; do
+        versions="$(aws_cli s3api list-object-versions --bucket "$bucket" --max-items 500 \
+            --query 'Versions[].{Key: Key, VersionId: VersionId}' --output json)"
+        markers="$(aws_cli s3api list-object-versions --bucket "$bucket" --max-items 500 \
+            --query 'DeleteMarkers[].{Key: Key, VersionId: VersionId}' --output json)"
+        batch="$("$PYTHON" -c '
+import json, sys
+found = [item for text in sys.argv[1:] for item in (json.loads(text) or [])]
+print(json.dumps({"Objects": found[:1000], "Quiet": True}) if found else "")
+' "$versions" "$markers")"
+        [[ -n "$batch" ]] || break
+        aws_cli s3api delete-objects --bucket "$bucket" --delete "$batch" >/dev/null
+    done
+    say "Bucket $bucket: empty."
 }
 
 # The demo source: the app template plus a release note, zipped with Python's zipfile.

@@ -17,42 +17,17 @@ source "${BASH_SOURCE[0]%/*}/common.sh"
 require_aws
 
 pipeline_status="$(stack_status "$PIPELINE_STACK")"
-app_stack="$APP_STACK"
+app_stack=""
 if [[ "$pipeline_status" != NONE ]]; then
     app_stack="$(stack_output "$PIPELINE_STACK" DeployedStackName)"
 fi
+app_stack="${app_stack:-$APP_STACK}"
 say "This deletes, in $REGION: stacks $app_stack, $PIPELINE_STACK and $GATE_STACK, and every"
 say "object version in the demo's artifact and source buckets."
 if [[ "${YES:-}" != 1 && -t 0 ]]; then
     read -r -p "Type the stack prefix ($STACK_PREFIX) to go on: " answer
     [[ "$answer" == "$STACK_PREFIX" ]] || die "nothing deleted."
 fi
-
-# Delete every version and delete marker, up to 1,000 per call, until none is left.
-empty_bucket() {
-    local bucket="$1" versions markers batch
-    [[ -n "$bucket" ]] || return 0
-    if ! aws_cli s3api head-bucket --bucket "$bucket" >/dev/null 2>&1; then
-        say "Bucket $bucket: not there."
-        return 0
-    fi
-    say "Emptying bucket $bucket ..."
-    while true; do
-        versions="$(aws_cli s3api list-object-versions --bucket "$bucket" --max-items 500 \
-            --query 'Versions[].{Key: Key, VersionId: VersionId}' --output json)"
-        markers="$(aws_cli s3api list-object-versions --bucket "$bucket" --max-items 500 \
-            --query 'DeleteMarkers[].{Key: Key, VersionId: VersionId}' --output json)"
-        batch="$(printf '%s\n%s\n' "$versions" "$markers" | "$PYTHON" -c '
-import json, sys
-found = [item for text in sys.stdin.read().split("\n") if text.strip()
-         for item in (json.loads(text) or [])]
-print(json.dumps({"Objects": found[:1000], "Quiet": True}) if found else "")
-')"
-        [[ -n "$batch" ]] || break
-        aws_cli s3api delete-objects --bucket "$bucket" --delete "$batch" >/dev/null
-    done
-    say "Bucket $bucket: empty."
-}
 
 step "1/5 Stop running executions of $PIPELINE_NAME"
 if [[ "$pipeline_status" != NONE && -n "$(stack_output "$PIPELINE_STACK" PipelineName)" ]]; then

@@ -3,6 +3,7 @@ and credentials, and say clearly what is missing. No test here reaches AWS."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -117,6 +118,55 @@ def test_the_source_zip_holds_the_app_template_and_a_release_note(tmp_path: Path
         assert sorted(archive.namelist()) == ["app.yaml", "release.txt"]
         app = archive.read("app.yaml")
     assert app == (DEMO / "app" / "app.yaml").read_bytes()
+
+
+VERSIONS = [{"Key": "a.zip", "VersionId": "v1"}, {"Key": "a.zip", "VersionId": "v2"}]
+MARKERS = [{"Key": "b.zip", "VersionId": "m1"}]
+
+
+def versioned_bucket_aws(tmp_path: Path) -> Path:
+    """An `aws` whose bucket holds two versions and a delete marker until delete-objects runs.
+
+    Like the real CLI, it prints JSON over several lines."""
+    (tmp_path / "versions.json").write_text(json.dumps(VERSIONS, indent=4), encoding="utf-8")
+    (tmp_path / "markers.json").write_text(json.dumps(MARKERS, indent=4), encoding="utf-8")
+    state = tmp_path / "deleted"
+    script = tmp_path / "aws"
+    script.write_text(
+        f"""#!/bin/bash
+listing() {{ if [[ -e {state} ]]; then echo null; else cat "{tmp_path}/$1.json"; fi; }}
+case "$*" in
+  *"head-bucket"*) exit 0 ;;
+  *"list-object-versions"*"Versions[]"*) listing versions ;;
+  *"list-object-versions"*"DeleteMarkers[]"*) listing markers ;;
+  *"delete-objects"*)
+    while [[ $# -gt 0 ]]; do
+      [[ "$1" == --delete ]] && echo "$2" >> {tmp_path}/deletes.log; shift
+    done
+    touch {state} ;;
+  *) echo "unexpected call: $*" >&2; exit 99 ;;
+esac
+""",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+def test_emptying_a_bucket_deletes_every_version_and_delete_marker(tmp_path: Path) -> None:
+    # Given a versioned bucket with two versions of one key and a delete marker of another
+    aws = versioned_bucket_aws(tmp_path)
+    # When the delete script's empty_bucket runs on it
+    subprocess.run(  # noqa: S603 (fixed argv: bash and our own script)
+        [BASH, "-c", f'source "{DEMO / "common.sh"}" && REGION=us-east-1 && empty_bucket demo'],
+        env={**os.environ, "AWS_CLI": str(aws)},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    # Then one delete-objects call removed all three, and the next listing found nothing
+    (batch,) = (tmp_path / "deletes.log").read_text(encoding="utf-8").splitlines()
+    assert json.loads(batch) == {"Objects": VERSIONS + MARKERS, "Quiet": True}
 
 
 @pytest.mark.parametrize("script", [*SCRIPTS, "check-aws.sh"])

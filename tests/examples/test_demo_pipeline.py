@@ -5,6 +5,7 @@ the gate itself), least privilege, and the buckets. cfn-lint and checkov run on 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -234,3 +235,24 @@ def test_every_checkov_skip_says_why(path: str) -> None:
             # Then each names a check and carries a real justification
             assert skip["id"].startswith("CKV_"), logical_id
             assert len(skip.get("comment", "").split()) >= 8, (logical_id, skip["id"])
+
+
+@pytest.mark.parametrize(
+    ("template", "parameter", "value"),
+    [
+        ("pipeline.yaml", "GateRegions", "eu-west-1,global"),  # deploy.sh's default: $REGION,global
+        ("pipeline.yaml", "GateRegions", TEN_REGIONS),
+        ("pipeline.yaml", "GateServices", "CLOUDFORMATION,SSM"),
+        ("pipeline.yaml", "DeployedStackName", "health-gate-demo-app"),
+        ("app/app.yaml", "GateRegions", "us-east-1,global"),  # the gate's regions variable
+        ("app/app.yaml", "BlockingEvents", "0"),
+        ("app/app.yaml", "PipelineExecutionId", "0c1a5b9e-6f7d-4b2e-9a8c-3d4e5f6a7b8c"),
+    ],
+)
+def test_the_values_the_demo_passes_fit_the_parameters_patterns(
+    template: str, parameter: str, value: str
+) -> None:
+    # Given a parameter's AllowedPattern
+    pattern = cfn.load(DEMO / template)["Parameters"][parameter]["AllowedPattern"]
+    # Then the value the demo passes to it matches
+    assert re.fullmatch(pattern, value), (parameter, value)

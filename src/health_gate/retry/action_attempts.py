@@ -1,12 +1,24 @@
 """One run of one pipeline action, as ListActionExecutions reports it, and how to recognise
 a run of this project's gate that failed because AWS Health blocked the deployment.
 
-Where CodePipeline puts a job worker's `PutJobFailureResult` in ListActionExecutions is only
-partly documented: `output.executionResult` has `externalExecutionId`,
-`externalExecutionSummary` and `errorDetails{code, message}`. The action-level state-change
-event carries the same three (`external-execution-id`, `external-execution-summary`,
-`error-code`). The marker in `externalExecutionId` is the proof (only the gate's job can
-write it for the gate's action); the message is checked wherever it appears.
+Only ListActionExecutions is trusted (a stage-failed message is just a hint). Of each run it
+reads `input.actionTypeId.provider` and `input.(resolved)configuration.FunctionName` (which
+function ran: only the configured gate counts), `status`, `startTime` (the latest run decides),
+and the three places `output.executionResult` may carry the gate's `PutJobFailureResult`:
+`externalExecutionId`, `externalExecutionSummary` and `errorDetails{code, message}`.
+
+AWS does not document what `externalExecutionId` holds for a Lambda invoke action that failed
+through PutJobFailureResult: the gate's own `failureDetails.externalExecutionId` (the marker),
+an ID of CodePipeline's, the function's request ID, or nothing. So a block is recognised in
+either shape:
+
+- the marker in `externalExecutionId`, with any message present starting with the gate's
+  block message; or
+- no marker, and the summary or the error message starting with the gate's block message.
+
+In both, the run must be a failed run of the configured gate function, its error code
+`JobFailed` or absent (a configuration, permission or availability failure of the gate is
+never a block), and (checked by `blocked.find_blocked`) the latest run of that action.
 """
 
 from __future__ import annotations
@@ -115,12 +127,13 @@ class GateFunction:
 
 
 def is_blocked_failure(attempt: ActionAttempt, gate: GateFunction) -> bool:
-    """The gate's own run failed it as blocked: marker, failure type and message all agree."""
+    """A failed run of this gate that reported a block, in either shape CodePipeline may use."""
     if attempt.status != FAILED or not gate.invoked_by(attempt):
-        return False
-    if attempt.external_id != BLOCKED_MARKER:
         return False
     if attempt.error_code not in (None, "JobFailed"):
         return False
     messages = [text for text in (attempt.summary, attempt.error_message) if text]
-    return not messages or any(text.startswith(BLOCKED_PREFIX) for text in messages)
+    says_blocked = any(text.startswith(BLOCKED_PREFIX) for text in messages)
+    if attempt.external_id == BLOCKED_MARKER:
+        return says_blocked or not messages
+    return says_blocked

@@ -70,8 +70,9 @@ def test_a_message_naming_an_execution_without_gate_failure_records_nothing() ->
     "fields",
     [
         {"failure_type": "ConfigurationError"},  # the gate failed for another reason
-        {"marker": "something-else"},  # no marker: not the gate's blocked report
+        {"failure_type": "SystemUnavailable"},
         {"message": "Invalid UserParameters: unknown key 'region'"},  # marker, other message
+        {"marker": "something-else", "message": "health-gate hit an internal error …"},
     ],
 )
 def test_a_gate_failure_for_another_reason_is_left_alone(fields: dict[str, Any]) -> None:
@@ -178,3 +179,84 @@ def test_the_marker_is_enough_wherever_codepipeline_puts_the_message(
     attempt = ActionAttempt.from_api(action_run(status="Failed", result=result))
     # Then the run counts as blocked (the marker is the proof; a message, if any, must agree)
     assert is_blocked_failure(attempt, GATE)
+
+
+# --- both shapes CodePipeline may report the gate's PutJobFailureResult in (issue 11) ---------
+
+BLOCK = "Blocked by AWS Health: 1 open event in us-east-1. Retry this stage once …"
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        # no marker: CodePipeline's own ID, the function's request ID, or nothing at all
+        {"externalExecutionId": "8f2a3c1e-0000-4000-8000-000000000001",
+         "externalExecutionSummary": BLOCK,
+         "errorDetails": {"code": "JobFailed", "message": BLOCK}},
+        {"externalExecutionId": "2d2b1c0a-request-id", "externalExecutionSummary": BLOCK},
+        {"errorDetails": {"code": "JobFailed", "message": BLOCK}},
+        {"errorDetails": {"message": BLOCK}},  # no error code at all
+        {"externalExecutionSummary": BLOCK, "errorDetails": {"code": "JobFailed"}},
+    ],
+    ids=["pipeline-id", "request-id", "message-only", "no-code", "summary-only"],
+)  # fmt: skip
+def test_without_the_marker_the_gates_own_block_message_is_recognised(
+    result: dict[str, Any],
+) -> None:
+    # Given a failed run of this gate whose result holds the block message but not the marker
+    attempt = ActionAttempt.from_api(action_run(status="Failed", result=result))
+    # Then it counts as a block: auto-retry works whichever field CodePipeline fills
+    assert is_blocked_failure(attempt, GATE)
+    assert isinstance(judge(action_run(status="Failed", result=result)), BlockedExecution)
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"function_name": "someone-elses-function"}, "another function with the same text"),
+        ({"status": "Succeeded"}, "not failed"),
+        ({"provider": "CodeBuild"}, "not a Lambda action"),
+    ],
+)
+def test_the_block_message_alone_proves_nothing_for_other_runs(
+    fields: dict[str, Any], why: str
+) -> None:
+    status = fields.pop("status", "Failed")
+    result = {"externalExecutionSummary": BLOCK, "errorDetails": {"code": "JobFailed"}}
+    attempt = ActionAttempt.from_api(action_run(status=status, result=result, **fields))
+    assert not is_blocked_failure(attempt, GATE), why
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"externalExecutionSummary": "Invalid UserParameters key 'regions': …",
+         "errorDetails": {"code": "ConfigurationError"}},
+        {"externalExecutionSummary": BLOCK, "errorDetails": {"code": "ConfigurationError"}},
+        {"externalExecutionSummary": "health-gate hit an internal error …",
+         "errorDetails": {"code": "JobFailed"}},
+        {"externalExecutionSummary": f"Note: {BLOCK}"},  # the text, but not at the start
+        {},
+    ],
+)  # fmt: skip
+def test_a_gate_failure_that_is_no_block_is_never_retried(result: dict[str, Any]) -> None:
+    attempt = ActionAttempt.from_api(action_run(status="Failed", result=result))
+    assert not is_blocked_failure(attempt, GATE)
+
+
+def test_without_the_marker_only_the_latest_attempt_counts() -> None:
+    # Given a blocked run without the marker, and a later run of the same action that failed
+    # for a configuration error
+    old = action_run(
+        status="Failed", attempt_id="run-1", result={"externalExecutionSummary": BLOCK}
+    )
+    new = action_run(
+        status="Failed",
+        attempt_id="run-2",
+        started=STARTED + timedelta(minutes=5),
+        result={
+            "externalExecutionSummary": "Invalid …",
+            "errorDetails": {"code": "ConfigurationError"},
+        },
+    )
+    not_blocked(judge(new, old), "gate-not-blocked")

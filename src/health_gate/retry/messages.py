@@ -33,8 +33,13 @@ PIPELINE_CHANGE = "CodePipeline Pipeline Execution State Change"
 HEALTH_EVENT = "AWS Health Event"
 SCHEDULED = "Scheduled Event"
 _PIPELINE_TYPES = (STAGE_CHANGE, ACTION_CHANGE, PIPELINE_CHANGE)
-_NAME = re.compile(r"^[A-Za-z0-9.@\-_]{1,100}$")  # pipeline and stage names (API pattern)
-_EXECUTION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# Pipeline and stage names (the API's pattern) and execution IDs, matched whole and in ASCII:
+# `$` would accept a trailing newline.
+_NAME = re.compile(r"[A-Za-z0-9.@\-_]{1,100}\Z", re.ASCII)
+_EXECUTION_ID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.ASCII
+)
+MAX_MESSAGE_CHARS = 262_144  # SNS's own limit for a message: anything longer is not SNS's
 
 
 @dataclass(frozen=True)
@@ -106,11 +111,16 @@ def messages_of(event: Mapping[str, Any]) -> Iterator[tuple[str, PipelineMessage
 
 
 def parse_message(text: str) -> PipelineMessage:
-    """One SNS `Message` string."""
+    """One SNS `Message` string. Never raises: a hostile or broken message is Unrecognised
+    (raising would make Lambda retry it and then keep it in the DLQ)."""
+    if len(text) > MAX_MESSAGE_CHARS:
+        return Unrecognised(f"message is longer than {MAX_MESSAGE_CHARS} characters")
     try:
         body = json.loads(text)
     except (TypeError, ValueError):
         return Unrecognised("message is not JSON")
+    except RecursionError:
+        return Unrecognised("message nests too deeply")
     if not isinstance(body, dict):
         return Unrecognised("message is not a JSON object")
     return parse_event(body)
@@ -180,5 +190,5 @@ def _flag(value: Any) -> bool:
 def _time(value: Any) -> datetime | None:
     try:
         return parse_time(value)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # "1e400", a year beyond 9999 ...
         return None

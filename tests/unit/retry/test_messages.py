@@ -144,3 +144,45 @@ def test_values_that_could_not_come_from_codepipeline_are_refused(detail: dict[s
     message = parse_event(stage_event(**detail))
     # Then it is dropped before any API call is made with them
     assert isinstance(message, Unrecognised)
+
+
+# --- hostile and broken input is dropped, never raised (issue 11) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nests too deeply"),
+        ('{"a":' * 40_000 + "1" + "}" * 40_000, "nests too deeply"),
+        ("x" * 300_000, "longer than"),
+    ],
+    ids=["brackets", "objects", "huge"],
+)
+def test_a_hostile_message_is_unrecognised_not_raised(text: str, reason: str) -> None:
+    message = parse_message(text)
+    assert isinstance(message, Unrecognised) and reason in message.reason
+
+
+def test_a_time_beyond_any_calendar_is_dropped_not_raised() -> None:
+    event = stage_event()
+    event["time"] = 1e400
+    failure = parse_event(event)
+    assert isinstance(failure, StageFailed) and failure.time is None
+    event["time"] = "9" * 30
+    assert isinstance(parse_event(event), StageFailed)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"pipeline": "web-app\n"},
+        {"stage": "Deploy\n"},
+        {"execution-id": EXECUTION + "\n"},
+        {"pipeline": "web\u200bapp"},
+        {"pipeline": "w" * 101},
+    ],
+)
+def test_a_name_with_a_trailing_newline_or_odd_characters_is_unrecognised(
+    field: dict[str, str],
+) -> None:
+    assert isinstance(parse_event(stage_event(**field)), Unrecognised)

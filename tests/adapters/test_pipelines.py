@@ -102,6 +102,7 @@ def test_retry_asks_for_the_failed_actions_only(
         ("StageNotRetryableException", 400, RetryKind.STALE),
         ("PipelineNotFoundException", 400, RetryKind.STALE),
         ("StageNotFoundException", 400, RetryKind.STALE),
+        ("ValidationException", 400, RetryKind.STALE),  # it can no longer be retried
         ("ConflictException", 409, RetryKind.BUSY),
         ("ConcurrentPipelineExecutionsLimitExceededException", 400, RetryKind.BUSY),
         ("ThrottlingException", 400, RetryKind.BUSY),
@@ -124,7 +125,7 @@ def test_retry_errors_become_stale_or_busy(
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [("ValidationException", JobFailed), ("AccessDeniedException", PermissionDenied)],
+    [("InvalidStructureException", JobFailed), ("AccessDeniedException", PermissionDenied)],
 )
 def test_unexplained_retry_errors_are_raised(
     code: str, error: type[Exception], codepipeline_stub: Stubber, control: CodePipelineControl

@@ -14,6 +14,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from health_gate.adapters.registry import DynamoBlockRegistry
+from health_gate.adapters.registry_items import to_item
 from health_gate.errors import PermissionDenied, SystemUnavailable
 from health_gate.pipeline.block_message import IncidentRef
 from health_gate.retry.blocked import BlockedExecution, Claim
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 TABLE = "health-gate-BlockedExecutionsTable-TEST"
 NOW = datetime(2026, 11, 23, 14, 7, tzinfo=UTC)
 STARTED = datetime(2026, 11, 23, 14, 5, 12, 345000, tzinfo=UTC)
+LIFETIME = timedelta(days=7)
 RECORD = BlockedExecution(
     pipeline="web-app",
     stage="Deploy",
@@ -35,6 +37,7 @@ RECORD = BlockedExecution(
     blocked_at=NOW,
     user_parameters=('{"regions": ["us-east-1", "global"]}',),
     incidents=(IncidentRef("arn:aws:health:us-east-1::event/EC2/X/X_1", "EC2", "X", "us-east-1"),),
+    lifetime_ends=datetime(2026, 11, 30, 14, 5, 12, tzinfo=UTC),
 )
 
 
@@ -61,7 +64,7 @@ def client(aws_credentials: None) -> Iterator[DynamoDBClient]:
 
 @pytest.fixture
 def registry(client: DynamoDBClient) -> DynamoBlockRegistry:
-    return DynamoBlockRegistry(client, TABLE, ttl=timedelta(days=14), lease=timedelta(minutes=2))
+    return DynamoBlockRegistry(client, TABLE, lease=timedelta(minutes=2))
 
 
 def newer(record: BlockedExecution, minutes: int = 30, **fields: Any) -> BlockedExecution:
@@ -71,10 +74,13 @@ def newer(record: BlockedExecution, minutes: int = 30, **fields: Any) -> Blocked
 def test_a_record_round_trips(registry: DynamoBlockRegistry, client: DynamoDBClient) -> None:
     # When a blocked execution is registered
     assert registry.register(RECORD) is Registration.NEW
-    # Then it reads back equal, with a TTL two weeks on
+    # Then it reads back equal; DynamoDB's TTL comes a day after the record's logical end
     assert registry.blocked(NOW) == [RECORD]
     item = client.get_item(TableName=TABLE, Key={"pk": {"S": "web-app/Deploy"}})["Item"]
-    assert int(item["expiresAt"]["N"]) == int((NOW + timedelta(days=14)).timestamp())
+    assert RECORD.lifetime_ends is not None
+    ends = int(RECORD.lifetime_ends.timestamp())
+    assert int(item["lifetimeEndsAt"]["N"]) == ends
+    assert int(item["expiresAt"]["N"]) == ends + 86_400
 
 
 def test_a_duplicate_changes_nothing(registry: DynamoBlockRegistry) -> None:
@@ -97,9 +103,13 @@ def test_newer_execution_replaces_and_late_older_one_does_not(
     assert registry.blocked(NOW) == [later]
 
 
-def test_expired_records_are_not_swept(registry: DynamoBlockRegistry) -> None:
+def test_a_record_past_its_lifetime_is_still_listed_until_its_ttl(
+    registry: DynamoBlockRegistry,
+) -> None:
+    # The sweep must see it to post its one "expired" notice; after the TTL, nothing reads it
     registry.register(RECORD)
-    assert registry.blocked(NOW + timedelta(days=15)) == []
+    assert registry.blocked(NOW + LIFETIME + timedelta(hours=1)) == [RECORD]
+    assert registry.blocked(NOW + LIFETIME + timedelta(days=2)) == []
 
 
 def test_a_claim_is_exclusive_until_released_or_expired(registry: DynamoBlockRegistry) -> None:
@@ -116,24 +126,78 @@ def test_a_claim_is_exclusive_until_released_or_expired(registry: DynamoBlockReg
     assert registry.claim(RECORD, NOW + timedelta(minutes=3)) is not None
 
 
-def test_remove_needs_the_claim(registry: DynamoBlockRegistry) -> None:
+def test_close_needs_the_claim_and_leaves_a_tombstone(
+    registry: DynamoBlockRegistry, client: DynamoDBClient
+) -> None:
     registry.register(RECORD)
     claim = registry.claim(RECORD, NOW)
     assert claim is not None
-    assert registry.remove(Claim(RECORD, "not-the-token", claim.until)) is False
-    assert registry.remove(claim) is True
+    assert registry.close(Claim(RECORD, "not-the-token", claim.until), "retried") is False
+    assert registry.close(claim, "retried") is True
+    # Then it is no longer open, but kept: the same run can never be registered again
     assert registry.blocked(NOW) == []
+    item = client.get_item(TableName=TABLE, Key={"pk": {"S": "web-app/Deploy"}})["Item"]
+    assert (item["state"]["S"], item["outcome"]["S"]) == ("closed", "retried")
+    assert "claimToken" not in item
+    assert registry.register(RECORD) is Registration.ENDED
+    assert registry.claim(RECORD, NOW + timedelta(hours=1)) is None
+    # And a newer run of the gate (blocked again after the retry) is a new block
+    assert registry.register(newer(RECORD, attempt_ids=("run-2",))) is Registration.NEW
 
 
-def test_a_replaced_record_is_neither_claimed_nor_removed(registry: DynamoBlockRegistry) -> None:
+def test_a_retry_is_noted_before_it_is_asked_for(registry: DynamoBlockRegistry) -> None:
+    registry.register(RECORD)
+    claim = registry.claim(RECORD, NOW)
+    assert claim is not None
+    assert registry.mark_retry(Claim(RECORD, "other", claim.until), NOW) is False
+    assert registry.mark_retry(claim, NOW) is True
+    registry.release(claim)
+    [noted] = registry.blocked(NOW)
+    assert noted.retry_requested_at == NOW
+
+
+def test_notices_are_noted_on_the_record(
+    registry: DynamoBlockRegistry, client: DynamoDBClient
+) -> None:
+    registry.register(RECORD)
+    registry.note_notice(RECORD, "HealthGateBlocked")
+    registry.note_notice(RECORD, "HealthGateResumed")
+    item = client.get_item(TableName=TABLE, Key={"pk": {"S": "web-app/Deploy"}})["Item"]
+    assert [n["S"] for n in item["notices"]["L"]] == ["HealthGateBlocked", "HealthGateResumed"]
+    # A notice about another run of the stage leaves the record alone
+    registry.note_notice(newer(RECORD, attempt_ids=("run-9",)), "HealthGateStale")
+    item = client.get_item(TableName=TABLE, Key={"pk": {"S": "web-app/Deploy"}})["Item"]
+    assert len(item["notices"]["L"]) == 2
+
+
+def test_a_manual_record_is_kept_but_never_swept(registry: DynamoBlockRegistry) -> None:
+    manual = replace(RECORD, auto_retry=False)
+    assert registry.register(manual) is Registration.NEW
+    assert registry.blocked(NOW) == []
+    assert registry.register(manual) is Registration.DUPLICATE
+
+
+def test_an_item_of_the_first_version_reads_as_an_open_record(
+    registry: DynamoBlockRegistry, client: DynamoDBClient
+) -> None:
+    # Given an item written before records had a state and a logical end
+    item = to_item(RECORD)
+    del item["state"], item["lifetimeEndsAt"]
+    client.put_item(TableName=TABLE, Item=item)
+    # Then it is open, and its lifetime ends at its TTL
+    [record] = registry.blocked(NOW)
+    assert record.lifetime_ends == datetime.fromtimestamp(int(item["expiresAt"]["N"]), UTC)
+
+
+def test_a_replaced_record_is_neither_claimed_nor_closed(registry: DynamoBlockRegistry) -> None:
     # Given a sweep claimed the record, and then a newer run of the gate replaced it
     registry.register(RECORD)
     claim = registry.claim(RECORD, NOW)
     assert claim is not None
     replacement = newer(RECORD, attempt_ids=("run-2",))
     assert registry.register(replacement) is Registration.REPLACED
-    # Then the old claim removes nothing, and the old view of the record cannot be claimed
-    assert registry.remove(claim) is False
+    # Then the old claim closes nothing, and the old view of the record cannot be claimed
+    assert registry.close(claim, "retried") is False
     assert registry.claim(RECORD, NOW) is None
     assert registry.blocked(NOW) == [replacement]
 

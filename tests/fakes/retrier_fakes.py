@@ -22,6 +22,8 @@ class _Row:
     record: BlockedExecution
     token: str | None = None
     until: datetime | None = None
+    closed: str | None = None  # the outcome, once closed (a tombstone)
+    notices: list[str] = field(default_factory=list)
 
 
 class MemoryRegistry:
@@ -37,19 +39,22 @@ class MemoryRegistry:
         with self._lock:
             old = self.rows.get(record.key)
             if old is not None and not old.record.started < record.started:
-                same = old.record.attempt_key == record.attempt_key
-                return Registration.DUPLICATE if same else Registration.OUTDATED
+                if old.record.attempt_key != record.attempt_key:
+                    return Registration.OUTDATED
+                return Registration.ENDED if old.closed else Registration.DUPLICATE
             self.rows[record.key] = _Row(record)
-            return Registration.REPLACED if old else Registration.NEW
+            return Registration.REPLACED if old and not old.closed else Registration.NEW
 
     def blocked(self, now: datetime) -> list[BlockedExecution]:
         with self._lock:
-            return [row.record for row in self.rows.values()]
+            return [
+                row.record for row in self.rows.values() if not row.closed and row.record.auto_retry
+            ]
 
     def claim(self, record: BlockedExecution, now: datetime) -> Claim | None:
         with self._lock:
             row = self.rows.get(record.key)
-            if row is None or row.record.attempt_key != record.attempt_key:
+            if row is None or row.closed or row.record.attempt_key != record.attempt_key:
                 return None
             if row.until is not None and row.until >= now:
                 return None
@@ -59,17 +64,33 @@ class MemoryRegistry:
 
     def release(self, claim: Claim) -> None:
         with self._lock:
-            row = self.rows.get(claim.record.key)
-            if row is not None and row.token == claim.token:
+            row = self._held(claim)
+            if row is not None:
                 row.token = row.until = None
 
-    def remove(self, claim: Claim) -> bool:
+    def mark_retry(self, claim: Claim, now: datetime) -> bool:
         with self._lock:
-            row = self.rows.get(claim.record.key)
-            if row is None or row.token != claim.token:
-                return False
-            del self.rows[claim.record.key]
-            return True
+            row = self._held(claim)
+            if row is not None:
+                row.record = replace(row.record, retry_requested_at=now)
+            return row is not None
+
+    def close(self, claim: Claim, outcome: str) -> bool:
+        with self._lock:
+            row = self._held(claim)
+            if row is not None:
+                row.closed, row.token, row.until = outcome, None, None
+            return row is not None
+
+    def note_notice(self, record: BlockedExecution, event_type: str) -> None:
+        with self._lock:
+            row = self.rows.get(record.key)
+            if row is not None and row.record.attempt_key == record.attempt_key:
+                row.notices.append(event_type)
+
+    def _held(self, claim: Claim) -> _Row | None:
+        row = self.rows.get(claim.record.key)
+        return row if row is not None and row.token == claim.token else None
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """CodePipeline's ListActionExecutions and RetryStageExecution as a `PipelineControl`.
 
-RetryStageExecution's errors become core values: the record is stale (delete it) on
-NotLatestPipelineExecution, StageNotRetryable, PipelineNotFound, StageNotFound; the stage is
-busy (keep the record) on Conflict, the concurrent-executions limit, throttling and 5xx.
+RetryStageExecution's errors become values: the record is stale (close it, say so once) on
+NotLatestPipelineExecution, StageNotRetryable, PipelineNotFound, StageNotFound and Validation
+(the stage can no longer be retried: asking again on every sweep would never help); the stage
+is busy (keep the record) on Conflict, the concurrent-executions limit, throttling and 5xx.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ STALE_CODES = frozenset(
         "StageNotRetryableException",
         "PipelineNotFoundException",
         "StageNotFoundException",
+        "ValidationException",
     }
 )
 BUSY_CODES = frozenset({"ConflictException", "ConcurrentPipelineExecutionsLimitExceededException"})

@@ -1,18 +1,23 @@
 """Blocked executions in DynamoDB, one item per pipeline stage, changed only conditionally.
 
 - register: `attribute_not_exists(pk) OR startedAt < :started`. A newer execution (or a newer
-  run of the gate in the same one) replaces the item; a duplicate or a late message about an
-  older execution fails the condition and changes nothing.
-- claim: sets a token and a lease end, if the item still holds the same gate runs and no live
-  lease exists. Of any number of concurrent sweeps, one wins; a crashed holder's lease ends.
-- release / remove: conditional on the token, so a replaced item is never touched.
+  run of the gate in the same one) replaces the item; the same run, open or closed, or a late
+  message about an older execution fails the condition and changes nothing.
+- claim: sets a token and a lease end, if the item is open, still holds the same gate runs,
+  and no live lease exists. Of any number of concurrent sweeps, one wins.
+- mark_retry / release / close: conditional on the token, so a replaced item is never
+  touched. close keeps the item as a tombstone (state "closed") until its TTL.
+
+Every item carries `lifetimeEndsAt` (the gate run's start plus the record lifetime: the sweep
+acts on it) and `expiresAt`, DynamoDB's TTL attribute, a day later: TTL deletes an item at
+some time after it expires, typically within a few days, and an expired item still reads.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -24,8 +29,8 @@ from health_gate.adapters.aws_errors import (
     describe,
     error_code,
 )
+from health_gate.adapters.registry_items import from_item, ms, seconds, to_item
 from health_gate.errors import GateError, PermissionDenied, SystemUnavailable
-from health_gate.pipeline.block_message import IncidentRef
 from health_gate.retry.blocked import BlockedExecution, Claim
 from health_gate.retry.outcomes import Registration
 
@@ -35,67 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["DynamoBlockRegistry"]
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-def _ms(moment: datetime) -> str:
-    return str(int(moment.timestamp() * 1000))
-
-
-def _seconds(moment: datetime) -> str:
-    return str(int(moment.timestamp()))
-
-
-def _to_item(record: BlockedExecution, expires: datetime) -> dict[str, Any]:
-    incidents = [
-        {
-            "M": {
-                "arn": {"S": i.arn},
-                "service": {"S": i.service},
-                "eventTypeCode": {"S": i.event_type_code},
-                "region": {"S": i.region},
-            }
-        }
-        for i in record.incidents
-    ]
-    return {
-        "pk": {"S": record.key},
-        "pipeline": {"S": record.pipeline},
-        "stage": {"S": record.stage},
-        "executionId": {"S": record.execution_id},
-        "attemptKey": {"S": record.attempt_key},
-        "startedAt": {"N": _ms(record.started)},
-        "blockedAt": {"N": _seconds(record.blocked_at)},
-        "expiresAt": {"N": _seconds(expires)},
-        "userParameters": {"L": [{"S": text} for text in record.user_parameters]},
-        "incidents": {"L": incidents},
-    }
-
-
-def _incident(fields: Mapping[str, Any]) -> IncidentRef:
-    def text(name: str) -> str:
-        return str(fields.get(name, {}).get("S", ""))
-
-    return IncidentRef(text("arn"), text("service"), text("eventTypeCode"), text("region"))
-
-
-def _from_item(item: Mapping[str, Any]) -> BlockedExecution:
-    def text(name: str) -> str:
-        return str(item[name]["S"])
-
-    def when(name: str, scale: int) -> datetime:
-        return datetime.fromtimestamp(int(item[name]["N"]) / scale, UTC)
-
-    incidents = tuple(_incident(entry["M"]) for entry in item.get("incidents", {}).get("L", []))
-    return BlockedExecution(
-        pipeline=text("pipeline"),
-        stage=text("stage"),
-        execution_id=text("executionId"),
-        attempt_ids=tuple(text("attemptKey").split(",")),
-        started=when("startedAt", 1000),
-        blocked_at=when("blockedAt", 1),
-        user_parameters=tuple(str(v["S"]) for v in item["userParameters"]["L"]),
-        incidents=incidents,
-    )
+OPEN = "(attribute_not_exists(#state) OR #state <> :closed)"
+STATE = {"#state": "state"}
 
 
 def _translate(err: Exception, table: str) -> GateError:
@@ -113,35 +59,44 @@ class DynamoBlockRegistry:
         self,
         client: DynamoDBClient,
         table: str,
-        ttl: timedelta = timedelta(days=14),
         lease: timedelta = timedelta(minutes=2),
     ) -> None:
         self._client = client
         self._table = table
-        self._ttl = ttl
         self._lease = lease
 
     def register(self, record: BlockedExecution) -> Registration:
         done, answer = self._write(
             self._client.put_item,
-            Item=_to_item(record, record.blocked_at + self._ttl),
+            Item=to_item(record),
             ConditionExpression="attribute_not_exists(pk) OR startedAt < :started",
-            ExpressionAttributeValues={":started": {"N": _ms(record.started)}},
+            ExpressionAttributeValues={":started": {"N": ms(record.started)}},
             ReturnValues="ALL_OLD",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         if done:
-            return Registration.REPLACED if answer.get("Attributes") else Registration.NEW
-        same = answer.get("Item", {}).get("attemptKey", {}).get("S") == record.attempt_key
-        return Registration.DUPLICATE if same else Registration.OUTDATED
+            old = answer.get("Attributes") or {}
+            was_open = old and old.get("state", {}).get("S") != "closed"
+            return Registration.REPLACED if was_open else Registration.NEW
+        item = answer.get("Item", {})
+        if item.get("attemptKey", {}).get("S") != record.attempt_key:
+            return Registration.OUTDATED
+        closed = item.get("state", {}).get("S") == "closed"
+        return Registration.ENDED if closed else Registration.DUPLICATE
 
     def blocked(self, now: datetime) -> list[BlockedExecution]:
-        # TTL deletes lazily (within days): expired items are filtered out here.
+        # TTL deletes lazily (within days): items past it are filtered out here.
         arguments: Any = {
             "TableName": self._table,
             "ConsistentRead": True,
-            "FilterExpression": "expiresAt > :now",
-            "ExpressionAttributeValues": {":now": {"N": _seconds(now)}},
+            "FilterExpression": f"expiresAt > :now AND {OPEN} AND "
+            "(attribute_not_exists(#state) OR #state <> :manual)",
+            "ExpressionAttributeNames": STATE,
+            "ExpressionAttributeValues": {
+                ":now": {"N": seconds(now)},
+                ":closed": {"S": "closed"},
+                ":manual": {"S": "manual"},
+            },
         }
         try:
             pages = self._client.get_paginator("scan").paginate(**arguments)
@@ -151,8 +106,8 @@ class DynamoBlockRegistry:
         records = []
         for item in items:
             try:
-                records.append(_from_item(item))
-            except (KeyError, TypeError, ValueError):
+                records.append(from_item(item))
+            except (KeyError, TypeError, ValueError, OverflowError):
                 continue  # not written by this code; left to its TTL
         return records
 
@@ -162,33 +117,62 @@ class DynamoBlockRegistry:
             self._client.update_item,
             Key={"pk": {"S": record.key}},
             UpdateExpression="SET claimToken = :token, claimUntil = :until",
-            ConditionExpression=(
-                "attemptKey = :attempts AND (attribute_not_exists(claimUntil) OR claimUntil < :now)"
-            ),
+            ConditionExpression=f"attemptKey = :attempts AND {OPEN} AND "
+            "(attribute_not_exists(claimUntil) OR claimUntil < :now)",
+            ExpressionAttributeNames=STATE,
             ExpressionAttributeValues={
                 ":attempts": {"S": record.attempt_key},
-                ":now": {"N": _seconds(now)},
+                ":now": {"N": seconds(now)},
                 ":token": {"S": claim.token},
-                ":until": {"N": _seconds(claim.until)},
+                ":until": {"N": seconds(claim.until)},
+                ":closed": {"S": "closed"},
             },
         )
         return claim if done else None
 
     def release(self, claim: Claim) -> None:
-        self._write(
-            self._client.update_item,
-            Key={"pk": {"S": claim.record.key}},
-            UpdateExpression="REMOVE claimToken, claimUntil",
-            ConditionExpression="claimToken = :token",
-            ExpressionAttributeValues={":token": {"S": claim.token}},
+        self._held(claim, "REMOVE claimToken, claimUntil")
+
+    def mark_retry(self, claim: Claim, now: datetime) -> bool:
+        return self._held(claim, "SET retryRequestedAt = :when", {":when": {"N": seconds(now)}})
+
+    def close(self, claim: Claim, outcome: str) -> bool:
+        return self._held(
+            claim,
+            "SET #state = :closed, outcome = :outcome REMOVE claimToken, claimUntil",
+            {":closed": {"S": "closed"}, ":outcome": {"S": outcome}},
+            names=STATE,
         )
 
-    def remove(self, claim: Claim) -> bool:
+    def note_notice(self, record: BlockedExecution, event_type: str) -> None:
+        self._write(
+            self._client.update_item,
+            Key={"pk": {"S": record.key}},
+            UpdateExpression="SET notices = list_append(if_not_exists(notices, :none), :notice)",
+            ConditionExpression="attemptKey = :attempts",
+            ExpressionAttributeValues={
+                ":attempts": {"S": record.attempt_key},
+                ":none": {"L": []},
+                ":notice": {"L": [{"S": event_type}]},
+            },
+        )
+
+    def _held(
+        self,
+        claim: Claim,
+        update: str,
+        values: Mapping[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> bool:
+        """One update of the item, only while `claim` still holds it."""
+        extra: dict[str, Any] = {"ExpressionAttributeNames": dict(names)} if names else {}
         done, _ = self._write(
-            self._client.delete_item,
+            self._client.update_item,
             Key={"pk": {"S": claim.record.key}},
+            UpdateExpression=update,
             ConditionExpression="claimToken = :token",
-            ExpressionAttributeValues={":token": {"S": claim.token}},
+            ExpressionAttributeValues={":token": {"S": claim.token}, **(values or {})},
+            **extra,
         )
         return done
 

@@ -7,11 +7,13 @@ the variable, because the template sets them and a person fixes them there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from health_gate.config.regions import DEFAULT_REGION, home_region
+from health_gate.config.validation import split_list
 from health_gate.errors import ConfigurationError
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "GATE_FUNCTION_ENV",
     "NOTIFICATIONS_TOPIC_ENV",
     "RECORD_TTL_DAYS_ENV",
+    "RETRYABLE_PIPELINES_ENV",
     "SLACK_WEBHOOK_ENV",
     "SWEEP_MINUTES_ENV",
     "TABLE_ENV",
@@ -32,7 +35,17 @@ GATE_FUNCTION_ARN_ENV = "HEALTH_GATE_FUNCTION_ARN"
 NOTIFICATIONS_TOPIC_ENV = "NOTIFICATIONS_TOPIC_ARN"
 SLACK_WEBHOOK_ENV = "SLACK_WEBHOOK_SECRET"
 SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
-RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"
+RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"  # the record lifetime, in days
+RETRYABLE_PIPELINES_ENV = "RETRYABLE_PIPELINES"
+DEFAULT_LIFETIME_DAYS = 7
+MAX_LIFETIME_DAYS = 30
+_PIPELINE_PATTERN = re.compile(r"[A-Za-z0-9.@_*-]{1,100}\Z", re.ASCII)
+# The webhook URL's home: a full Secrets Manager secret ARN, or an SSM parameter name.
+_SECRET_REFERENCE = re.compile(
+    r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+\Z"
+    r"|/[A-Za-z0-9/_.-]+\Z",
+    re.ASCII,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +58,8 @@ class RetrierSettings:
     notifications_topic: str | None
     slack_webhook_secret: str | None
     sweep_minutes: int = 5
-    record_ttl: timedelta = timedelta(days=14)
+    lifetime: timedelta = timedelta(days=DEFAULT_LIFETIME_DAYS)
+    retryable_pipelines: tuple[str, ...] = ("*",)
     region: str = DEFAULT_REGION
 
 
@@ -60,15 +74,38 @@ def _required(environ: Mapping[str, str], name: str) -> str:
     return value
 
 
-def _whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
+def _whole_number(environ: Mapping[str, str], name: str, default: int, high: int = 10**6) -> int:
     text = _text(environ, name)
     try:
         value = int(text) if text else default
     except ValueError:
         value = 0
-    if value < 1:
-        raise ConfigurationError(f"Environment variable {name} must be a whole number >= 1.")
+    if not 1 <= value <= high:
+        raise ConfigurationError(
+            f"Environment variable {name} must be a whole number from 1 to {high}."
+        )
     return value
+
+
+def _patterns(environ: Mapping[str, str]) -> tuple[str, ...]:
+    patterns = tuple(split_list(_text(environ, RETRYABLE_PIPELINES_ENV) or "*"))
+    bad = [p for p in patterns if not _PIPELINE_PATTERN.match(p)]
+    if bad or not patterns:
+        raise ConfigurationError(
+            f"Environment variable {RETRYABLE_PIPELINES_ENV} must be a comma list of pipeline "
+            f"names or patterns with * (such as prod-*,web-app); got {bad or patterns}."
+        )
+    return patterns
+
+
+def _webhook(environ: Mapping[str, str]) -> str | None:
+    reference = _text(environ, SLACK_WEBHOOK_ENV)
+    if reference is not None and not _SECRET_REFERENCE.match(reference):
+        raise ConfigurationError(
+            f"Environment variable {SLACK_WEBHOOK_ENV} must be the full ARN of a Secrets "
+            "Manager secret or the name of an SSM parameter (starting with /)."
+        )
+    return reference
 
 
 def load_retrier_settings(environ: Mapping[str, str]) -> RetrierSettings:
@@ -78,8 +115,13 @@ def load_retrier_settings(environ: Mapping[str, str]) -> RetrierSettings:
         gate_function_arn=_text(environ, GATE_FUNCTION_ARN_ENV),
         table=_required(environ, TABLE_ENV),
         notifications_topic=_text(environ, NOTIFICATIONS_TOPIC_ENV),
-        slack_webhook_secret=_text(environ, SLACK_WEBHOOK_ENV),
+        slack_webhook_secret=_webhook(environ),
         sweep_minutes=_whole_number(environ, SWEEP_MINUTES_ENV, 5),
-        record_ttl=timedelta(days=_whole_number(environ, RECORD_TTL_DAYS_ENV, 14)),
+        lifetime=timedelta(
+            days=_whole_number(
+                environ, RECORD_TTL_DAYS_ENV, DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS
+            )
+        ),
+        retryable_pipelines=_patterns(environ),
         region=home_region(environ),
     )

@@ -65,6 +65,7 @@ class GateSettings:
     max_wait_minutes: int = 60
     poll_interval_seconds: int = 30
     source: Source = Source.HEALTH_API
+    auto_retry: bool = True  # the retrier's: False records the block and tells Slack only
 
     def to_user_parameters(self) -> dict[str, Any]:
         """The UserParameters JSON object that reproduces these settings exactly."""
@@ -79,6 +80,7 @@ class GateSettings:
             "onHealthApiError": self.on_health_api_error,
             "mode": self.mode,
             "source": self.source,
+            "autoRetry": self.auto_retry,
         }
         if self.organization:
             params["accountIds"] = list(self.account_ids)

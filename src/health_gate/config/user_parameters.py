@@ -57,6 +57,7 @@ KEYS: dict[str, _Key] = {
     "maxWaitMinutes": _Key("max_wait_minutes", "int", check.int_range(1, MAX_WAIT_MINUTES)),
     "pollIntervalSeconds": _Key("poll_interval_seconds", "int", check.int_range(10, 300)),
     "source": _Key("source", "str", check.choice(Source)),
+    "autoRetry": _Key("auto_retry", "bool", check.boolean),
 }
 ENV_VARS = {name: key.env for name, key in KEYS.items()}
 

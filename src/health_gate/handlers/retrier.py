@@ -30,7 +30,7 @@ from health_gate.retry.registration import register
 from health_gate.retry.steps import Step, StepKind
 from health_gate.retry.sweep import sweep
 from health_gate.runtime import clock as runtime_clock
-from health_gate.runtime import retry_services, settings, sources
+from health_gate.runtime import retry_services, sources
 from health_gate.runtime.clock import Clock
 from health_gate.runtime.deadline import decide_in_time
 from health_gate.verdict.decision import Decision
@@ -46,13 +46,16 @@ _STEPS = {  # kind -> (log message, log level, metric)
     ),
     StepKind.DUPLICATE: ("blocked execution already registered", "info", None),
     StepKind.OUTDATED: ("newer execution already registered; message ignored", "info", None),
+    StepKind.ENDED: ("blocked execution already handled; message ignored", "info", None),
+    StepKind.TOO_OLD: ("gate run older than the record lifetime; ignored", "warning", None),
     StepKind.NOT_BLOCKED: ("stage failure is not a gate block; ignored", "info", None),
     StepKind.PIPELINE_MISSING: ("pipeline or execution not found; ignored", "warning", None),
     StepKind.NOT_PERMITTED: ("pipeline outside RetryablePipelines; ignored", "warning", None),
     StepKind.KEPT: ("blocked execution kept", "info", None),
     StepKind.CLAIMED_ELSEWHERE: ("record claimed by another invocation", "info", None),
     StepKind.RETRIED: ("stage retried", "info", "StagesRetried"),
-    StepKind.STALE: ("stale record removed", "warning", "RecordsStale"),
+    StepKind.STALE: ("stale record closed", "warning", "RecordsStale"),
+    StepKind.EXPIRED: ("record expired without a retry; closed", "warning", "RecordsExpired"),
     StepKind.BUSY: ("stage busy; record kept for the next sweep", "info", None),
     StepKind.RECORD_REPLACED: ("record replaced during the retry", "info", None),
     StepKind.NOTIFIED: ("notification sent", "info", None),
@@ -146,9 +149,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
             _log_failure("message", err)
     if sweep_wanted:
         try:
-            for step in sweep(
-                retrier, settings.gate_settings, _decide_within(context, clock), clock.now()
-            ):
+            for step in sweep(retrier, _decide_within(context, clock), clock.now()):
                 _log(step)
         except Exception as err:  # the records stay; the schedule sweeps again
             failed += 1

@@ -41,6 +41,9 @@ class BlockedExecution:
     blocked_at: datetime  # when the retrier recorded it
     user_parameters: tuple[str, ...] = ("",)  # one per gate action in the stage
     incidents: tuple[IncidentRef, ...] = ()
+    lifetime_ends: datetime | None = None  # the record's logical end (before DynamoDB's TTL)
+    auto_retry: bool = True  # False: a gate action said "autoRetry": false; Slack is told only
+    retry_requested_at: datetime | None = None  # set just before RetryStageExecution is called
 
     @property
     def key(self) -> str:

@@ -15,6 +15,7 @@ __all__ = [
     "Notification",
     "blocked_notice",
     "chatbot_message",
+    "expired_notice",
     "health_link",
     "resumed_notice",
     "slack_message",
@@ -37,7 +38,7 @@ EXECUTION_URL = (
 class Notification:
     """One message about one blocked stage; `thread_id` keeps its story in one Slack thread."""
 
-    event_type: str  # HealthGateBlocked | HealthGateResumed | HealthGateStale
+    event_type: str  # HealthGateBlocked | HealthGateResumed | HealthGateStale | HealthGateExpired
     title: str
     description: str
     next_steps: tuple[str, ...] = ()
@@ -85,6 +86,17 @@ def _where(record: BlockedExecution) -> str:
 
 
 def blocked_notice(record: BlockedExecution, region: str, sweep_minutes: int) -> Notification:
+    if record.auto_retry:
+        steps: tuple[str, ...] = (
+            "The stage is retried automatically once AWS Health shows these incidents "
+            f"resolved (checked on every Health event and every {sweep_minutes} minutes).",
+            "To deploy anyway, retry the stage by hand in the CodePipeline console.",
+        )
+    else:
+        steps = (
+            'Auto-retry is off for this gate action ("autoRetry": false): retry the stage by '
+            "hand in the CodePipeline console once AWS Health shows these incidents resolved.",
+        )
     return Notification(
         event_type="HealthGateBlocked",
         title=f":no_entry: Deployment blocked by AWS Health: {record.pipeline} / {record.stage}",
@@ -92,11 +104,7 @@ def blocked_notice(record: BlockedExecution, region: str, sweep_minutes: int) ->
             f"The health gate stopped {_where(record)} because AWS Health shows open "
             f"incidents:\n{_incident_lines(record.incidents)}"
         ),
-        next_steps=(
-            "The stage is retried automatically once AWS Health shows these incidents "
-            f"resolved (checked on every Health event and every {sweep_minutes} minutes).",
-            "To deploy anyway, retry the stage by hand in the CodePipeline console.",
-        ),
+        next_steps=steps,
         **_base(record, region),
     )
 
@@ -124,6 +132,25 @@ def stale_notice(record: BlockedExecution, region: str, reason: str) -> Notifica
         next_steps=(
             "Nothing is retried automatically for this execution. If it still needs to "
             "deploy, start or retry it in the CodePipeline console.",
+        ),
+        **_base(record, region),
+    )
+
+
+def expired_notice(record: BlockedExecution, region: str) -> Notification:
+    ends = f"{record.lifetime_ends:%Y-%m-%d %H:%M UTC}" if record.lifetime_ends else "now"
+    return Notification(
+        event_type="HealthGateExpired",
+        title=f":hourglass: Blocked deployment expired, retry by hand: {record.pipeline} / "
+        f"{record.stage}",
+        description=(
+            f"{_where(record)} was still blocked when its record's lifetime ended ({ends}), so "
+            "the retrier will not retry it. It was blocked by:\n"
+            f"{_incident_lines(record.incidents)}"
+        ),
+        next_steps=(
+            "Check AWS Health, then retry the stage (or start a new execution) by hand in the "
+            "CodePipeline console.",
         ),
         **_base(record, region),
     )

@@ -19,13 +19,14 @@ class Registration(enum.Enum):
     REPLACED = "replaced"  # an older execution (or an older run of this one) was recorded
     DUPLICATE = "duplicate"  # exactly this blocked run is already recorded
     OUTDATED = "outdated"  # a newer execution of the stage is already recorded
+    ENDED = "ended"  # exactly this blocked run was handled already (its record is closed)
 
 
 class RetryKind(enum.Enum):
     """What RetryStageExecution did."""
 
-    RETRIED = "retried"  # the stage runs again: delete the record
-    STALE = "stale"  # the stage can never be retried from this record: delete it
+    RETRIED = "retried"  # the stage runs again: close the record
+    STALE = "stale"  # the stage can never be retried from this record: close it
     BUSY = "busy"  # try again on the next sweep: keep the record
 
 

@@ -18,13 +18,16 @@ class StepKind(enum.StrEnum):
     REPLACED = "replaced"  # ... over an older execution of the stage
     DUPLICATE = "duplicate"  # exactly this block was already recorded
     OUTDATED = "outdated"  # a newer execution of the stage is recorded
+    ENDED = "ended"  # this very block was handled already: a replayed message
+    TOO_OLD = "too-old"  # the gate run started longer ago than the record lifetime
     NOT_BLOCKED = "not-blocked"  # the failure is not a gate block
     PIPELINE_MISSING = "pipeline-missing"
     NOT_PERMITTED = "not-permitted"  # outside RetryablePipelines
     KEPT = "kept"  # still blocked (or unknown): wait for the next sweep
     CLAIMED_ELSEWHERE = "claimed-elsewhere"
     RETRIED = "retried"
-    STALE = "stale"  # can never be retried from this record: removed
+    STALE = "stale"  # can never be retried from this record: closed
+    EXPIRED = "expired"  # the record lifetime ended without a retry: closed, Slack told
     BUSY = "busy"  # the stage is busy: kept for the next sweep
     RECORD_REPLACED = "record-replaced"
     NOTIFIED = "notified"

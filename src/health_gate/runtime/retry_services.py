@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from health_gate.runtime import clients
-from health_gate.runtime.settings import region, retrier_settings
+from health_gate.runtime.settings import gate_settings, region, retrier_settings
 
 if TYPE_CHECKING:
     from health_gate.retry.action_attempts import GateFunction
@@ -34,8 +34,7 @@ def gate_function() -> GateFunction:
 def block_registry() -> BlockRegistry:
     from health_gate.adapters.registry import DynamoBlockRegistry
 
-    settings = retrier_settings()
-    return DynamoBlockRegistry(clients.dynamodb(), settings.table, settings.record_ttl)
+    return DynamoBlockRegistry(clients.dynamodb(), retrier_settings().table)
 
 
 def pipeline_control() -> PipelineControl:
@@ -67,13 +66,17 @@ def notifier() -> Notifier:
 def retrier() -> Retrier:
     from health_gate.retry.ports import Retrier
 
+    settings = retrier_settings()
     return Retrier(
         gate=gate_function(),
         pipelines=pipeline_control(),
         registry=block_registry(),
         notifier=notifier(),
         region=region(),
-        sweep_minutes=retrier_settings().sweep_minutes,
+        sweep_minutes=settings.sweep_minutes,
+        load=gate_settings,
+        lifetime=settings.lifetime,
+        retryable=settings.retryable_pipelines,
     )
 
 

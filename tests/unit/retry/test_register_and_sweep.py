@@ -76,7 +76,7 @@ def notifier() -> RecordingNotifier:
 def retrier(
     pipelines: ScriptedPipelines, registry: MemoryRegistry, notifier: RecordingNotifier
 ) -> Retrier:
-    return Retrier(GateFunction(GATE_NAME), pipelines, registry, notifier, "us-east-1", 5)
+    return Retrier(GateFunction(GATE_NAME), pipelines, registry, notifier, "us-east-1", 5, load)
 
 
 def failure(execution_id: str = EXECUTION) -> StageFailed:
@@ -88,7 +88,12 @@ def load(text: str) -> GateSettings:
 
 
 def run_sweep(retrier: Retrier, judge: Callable[[GateSettings], Decision]) -> list[Step]:
-    return list(sweep(retrier, load, judge, LATER))
+    return list(sweep(retrier, judge, LATER))
+
+
+def outcomes(registry: MemoryRegistry) -> list[str | None]:
+    """Each record's outcome: None while open, else what closed it (a tombstone)."""
+    return [row.closed for row in registry.rows.values()]
 
 
 def actions(steps: list[Step]) -> list[str]:
@@ -191,11 +196,11 @@ def test_resolved_incident_retries_deletes_and_announces(
     steps = run_sweep(retrier, judge)
     assert actions(steps) == ["retried", "notified"]
     assert pipelines.retried == [(PIPELINE, STAGE, EXECUTION)]
-    assert registry.rows == {}
+    assert outcomes(registry) == ["retried"]
     assert [n.event_type for n in notifier.sent] == ["HealthGateBlocked", "HealthGateResumed"]
     # And a replayed stage-failed message now registers nothing: the latest run is the retry
     assert actions(register(retrier, failure(), LATER)) == ["not-blocked"]
-    assert registry.rows == {}
+    assert outcomes(registry) == ["retried"]
 
 
 @pytest.mark.parametrize("code", STALE_RETRY_CODES)
@@ -213,7 +218,7 @@ def test_stale_record_is_deleted(
     steps = run_sweep(retrier, judge)
     assert actions(steps) == ["stale", "notified"]
     assert steps[0].reason == f"{code}: no"
-    assert registry.rows == {}
+    assert outcomes(registry) == ["stale"]
     assert notifier.sent[-1].event_type == "HealthGateStale"
 
 
@@ -251,7 +256,7 @@ def test_a_stage_that_changed_since_is_never_retried(
     assert actions(steps) == ["stale", "notified"]
     assert "the stage changed since it was blocked" in steps[0].reason
     assert pipelines.retried == []
-    assert registry.rows == {}
+    assert outcomes(registry) == ["stale"]
 
 
 def test_a_claimed_record_is_not_retried_twice(

@@ -4,6 +4,7 @@ webhook URL from Secrets Manager or SSM (moto)."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-import requests
 from moto import mock_aws
 
 from health_gate.adapters.notifier import (
@@ -124,15 +124,15 @@ def test_unreadable_or_wrong_secret_fails_without_showing_it(aws: None) -> None:
         SecretWebhookUrl("/missing", lambda: secrets, lambda: ssm)()
 
 
-def test_webhook_post_is_retried_after_a_server_error() -> None:
+def test_a_webhook_post_is_never_sent_twice_after_a_server_error() -> None:
     with SlackWebhookFake() as slack:
-        # Given Slack answers 500 once, then 200
+        # Given Slack answers 500 (it may have posted the message all the same)
         slack.statuses = [500]
-        # When a notice is posted
-        SlackWebhookNotifier(lambda: slack.url).notify(NOTICE)
-        # Then it arrived on the second try, as one mrkdwn text
-        assert len(slack.posts) == 2
-        assert slack.posts[-1]["text"].startswith("*:no_entry: Deployment blocked")
+        # When a notice is posted, Then it fails once, without a second post
+        with pytest.raises(NotificationFailed, match="answered 500"):
+            SlackWebhookNotifier(lambda: slack.url).notify(NOTICE)
+        assert len(slack.posts) == 1
+        assert slack.posts[0]["text"].startswith("*:no_entry: Deployment blocked")
 
 
 def test_webhook_rejection_is_a_notification_failure_without_the_url() -> None:
@@ -140,16 +140,40 @@ def test_webhook_rejection_is_a_notification_failure_without_the_url() -> None:
         slack.statuses = [404]
         with pytest.raises(NotificationFailed, match="answered 404") as failed:
             SlackWebhookNotifier(lambda: slack.url).notify(NOTICE)
-        assert slack.url not in str(failed.value)
+        assert slack.url not in str(failed.value) and "XXXX" not in str(failed.value)
 
 
 def test_unreachable_webhook_is_a_notification_failure() -> None:
-    # A session without retries keeps the test fast; the retrying one backs off for seconds.
-    notifier = SlackWebhookNotifier(
-        lambda: "http://127.0.0.1:9/hook", session=requests.Session(), timeout=(0.2, 0.2)
-    )
-    with pytest.raises(NotificationFailed, match="unreachable"):
+    notifier = SlackWebhookNotifier(lambda: "http://127.0.0.1:9/services/T/B/SECRET", timeout=0.5)
+    with pytest.raises(NotificationFailed, match="unreachable") as failed:
         notifier.notify(NOTICE)
+    assert "SECRET" not in str(failed.value) and failed.value.__cause__ is None
+
+
+def test_the_webhook_call_is_bounded_by_the_invocations_remaining_time() -> None:
+    with SlackWebhookFake() as slack:
+        # Given an invocation with less time left than the call's reserve
+        notifier = SlackWebhookNotifier(lambda: slack.url, time_left=lambda: 1.5)
+        # Then the webhook is not called at all, and the failure says why
+        with pytest.raises(NotificationFailed, match="no time left"):
+            notifier.notify(NOTICE)
+        assert slack.posts == []
+
+
+def test_the_webhook_url_reaches_no_log_at_any_level(caplog: pytest.LogCaptureFixture) -> None:
+    # Given every logger at DEBUG (urllib3's would print the URL's path)
+    with SlackWebhookFake() as slack, caplog.at_level(logging.DEBUG):
+        logging.getLogger().setLevel(logging.DEBUG)
+        # When a post fails, and another notice follows and succeeds
+        slack.statuses = [503]
+        with pytest.raises(NotificationFailed) as failed:
+            SlackWebhookNotifier(lambda: slack.url).notify(NOTICE)
+        SlackWebhookNotifier(lambda: slack.url).notify(NOTICE)
+    # Then neither the URL nor its secret path appear in any record or message
+    secret = "/services/T000/B000/XXXX"
+    for record in caplog.records:
+        assert secret not in record.getMessage() and slack.url not in str(record.args)
+    assert secret not in str(failed.value)
 
 
 def test_fan_out_tries_every_notifier() -> None:
@@ -160,7 +184,7 @@ def test_fan_out_tries_every_notifier() -> None:
 
 
 def test_the_gate_and_the_retrier_do_not_import_requests() -> None:
-    # Cold start: requests is imported only when a webhook message is sent.
+    # Cold start: requests is the public feed's only, imported when that source is used.
     code = (
         "import sys, health_gate.handlers.gate, health_gate.handlers.retrier, "
         "health_gate.runtime.retry_services, health_gate.runtime.reporting; "

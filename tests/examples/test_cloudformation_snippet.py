@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.examples import cfn
 from tests.examples.conftest import (
     EXAMPLES,
     Tools,
     UserParametersError,
     validate_user_parameters,
 )
+from tests.fakes import cfn
 
 SNIPPET = cfn.load(EXAMPLES / "cloudformation" / "health-gate-stage.yaml")
 HOST = cfn.load(Path(__file__).parent / "data" / "host-pipeline.yaml")

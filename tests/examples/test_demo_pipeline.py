@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.examples import cfn
 from tests.examples.conftest import (
     EXAMPLES,
     REPO,
     UserParametersError,
     validate_user_parameters,
 )
+from tests.fakes import cfn
 
 DEMO = EXAMPLES / "demo-pipeline"
 TEMPLATE = cfn.load(DEMO / "pipeline.yaml")

@@ -34,6 +34,7 @@ class MemoryRegistry:
         self._lease = lease
         self._lock = threading.Lock()
         self._tokens = 0
+        self.last_sweep: datetime | None = None
 
     def register(self, record: BlockedExecution) -> Registration:
         with self._lock:
@@ -87,6 +88,13 @@ class MemoryRegistry:
             row = self.rows.get(record.key)
             if row is not None and row.record.attempt_key == record.attempt_key:
                 row.notices.append(event_type)
+
+    def claim_sweep(self, now: datetime, spacing: timedelta) -> bool:
+        with self._lock:
+            if self.last_sweep is not None and now - self.last_sweep < spacing:
+                return False
+            self.last_sweep = now
+            return True
 
     def _held(self, claim: Claim) -> _Row | None:
         row = self.rows.get(claim.record.key)

@@ -21,6 +21,7 @@ import pytest
 from moto import mock_aws
 
 from health_gate import runtime
+from health_gate.adapters.registry import DynamoBlockRegistry
 from health_gate.errors import RetrierFailed
 from health_gate.handlers import gate, retrier
 from health_gate.pipeline.block_message import BLOCKED_MARKER
@@ -79,8 +80,9 @@ class World:
         return result
 
     def items(self) -> list[dict[str, Any]]:
+        """Every record's item, open or closed (not the sweep's own bookkeeping item)."""
         items: list[dict[str, Any]] = self.dynamodb.scan(TableName=TABLE)["Items"]
-        return items
+        return [item for item in items if item["pk"]["S"] != "#sweep"]
 
     def records(self) -> list[dict[str, Any]]:
         """The open records (blocked, awaiting a retry)."""
@@ -88,9 +90,7 @@ class World:
 
     def tombstones(self) -> list[str]:
         """The outcome of each closed record."""
-        return [
-            item["outcome"]["S"] for item in self.items() if item["state"]["S"] == "closed"
-        ]
+        return [item["outcome"]["S"] for item in self.items() if item["state"]["S"] == "closed"]
 
     def notices(self) -> list[str]:
         """Event types of the Chatbot messages published since the last call."""
@@ -184,7 +184,9 @@ def resolve(world: World) -> None:
     world.fake.update_event(EC2_ARN, statusCode="closed", endTime=GATE_STARTED + timedelta(hours=1))
 
 
-def codepipeline_retries(world: World, stage: str = STAGE) -> None:
+def codepipeline_retries(
+    world: World, stage: str = STAGE, started: datetime = GATE_STARTED + timedelta(hours=2)
+) -> None:
     """What CodePipeline lists after RetryStageExecution: a new, in-progress gate run."""
     world.show(
         action_run(
@@ -192,7 +194,7 @@ def codepipeline_retries(world: World, stage: str = STAGE) -> None:
             stage=stage,
             function_name=GATE_FUNCTION,
             user_parameters=world.user_parameters,
-            started=GATE_STARTED + timedelta(hours=2),
+            started=started,
         )
     )
 
@@ -454,3 +456,160 @@ def test_a_message_that_fails_does_not_stop_the_others_but_fails_the_invocation(
     assert [r["stage"]["S"] for r in world.records()] == ["Prod"]
     world.deliver({"Records": [first, second]})
     assert sorted(r["stage"]["S"] for r in world.records()) == ["Deploy", "Prod"]
+
+
+# --- issue 11: both shapes, replays, honest outcomes, operator controls ------------------------
+
+
+def gate_blocks_without_marker(world: World, external_id: str | None) -> None:
+    """The gate blocks, and CodePipeline lists its run with another ID (its own, the request's)
+    or none where the gate's marker would be; the gate's message only in the summary."""
+    gate_blocks(world)
+    world.runs.clear()
+    failure = world.fake.reports()[-1].params["failureDetails"]
+    result: dict[str, Any] = {"externalExecutionSummary": failure["message"]}
+    if external_id is not None:
+        result["externalExecutionId"] = external_id
+    world.show(
+        action_run(
+            status="Failed",
+            function_name=GATE_FUNCTION,
+            user_parameters=world.user_parameters,
+            started=GATE_STARTED,
+            result=result,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "external_id", ["4f9e1a2b-7c3d-4e5f-8a9b-0c1d2e3f4a5b", None], ids=["pipeline-id", "absent"]
+)
+def test_the_loop_works_when_codepipeline_does_not_echo_the_marker(
+    world: World, external_id: str | None
+) -> None:
+    # Given CodePipeline lists the blocked gate run without the gate's marker
+    gate_blocks_without_marker(world, external_id)
+    # When the stage-failed message arrives, and later the incident resolves
+    world.deliver(stage_failed())
+    assert len(world.records()) == 1 and world.notices() == ["HealthGateBlocked"]
+    resolve(world)
+    world.deliver(scheduled())
+    # Then the stage is retried once, as with the marker
+    assert len(world.retries()) == 1 and world.notices() == ["HealthGateResumed"]
+
+
+def test_every_replay_after_a_retry_is_ignored_in_any_order(world: World) -> None:
+    # Given a block that was retried while ListActionExecutions still lagged behind
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.deliver(scheduled())
+    world.notices()
+    # When the same stage-failed message (both shapes) and sweeps arrive again, in any order
+    for event in (stage_failed(), scheduled(), stage_failed("sns-stage-failed-codestar.json")):
+        world.deliver(event)
+    # Then nothing is recorded, retried or said again
+    assert world.records() == [] and world.tombstones() == ["retried"]
+    assert len(world.retries()) == 1 and world.notices() == []
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The retrier's clock, from now on moved by the test."""
+    clock = FakeClock(start=datetime.now(UTC))
+    monkeypatch.setattr(runtime_clock, "system_clock", lambda: clock)
+    return clock
+
+
+def test_a_crash_after_the_retry_is_reported_as_resumed(
+    world: World, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a sweep whose RetryStageExecution goes through, and then the function dies
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.notices()
+
+    def crash(*_: Any) -> bool:
+        codepipeline_retries(world, started=fake_clock.now())  # listed after the retry
+        raise RuntimeError("the function was stopped")
+
+    with monkeypatch.context() as patch, pytest.raises(RetrierFailed):
+        patch.setattr(DynamoBlockRegistry, "close", crash)
+        world.deliver(scheduled())
+    assert len(world.retries()) == 1 and world.notices() == []
+    # When the next sweep comes, once the crashed one's lease has run out
+    fake_clock.advance(180)
+    world.deliver(scheduled())
+    # Then it says "resumed", and does not retry again
+    assert world.notices() == ["HealthGateResumed"]
+    assert len(world.retries()) == 1 and world.tombstones() == ["retried"]
+
+
+def test_a_stage_that_can_no_longer_be_retried_is_closed_once(world: World) -> None:
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.notices()
+    world.fake.fail_next("RetryStageExecution", "ValidationException")
+    world.deliver(scheduled())
+    assert world.tombstones() == ["stale"] and world.notices() == ["HealthGateStale"]
+    world.deliver(scheduled())
+    assert len(world.retries()) == 1 and world.notices() == []
+
+
+def test_a_record_that_outlives_its_lifetime_says_so_once(
+    world: World, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a one-day record lifetime and an incident that never ends
+    monkeypatch.setenv("BLOCKED_RECORD_TTL_DAYS", "1")
+    runtime.reset()
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    world.notices()
+    # When the schedule sweeps before and after the lifetime ends (the gate run began 3 h ago)
+    fake_clock.advance(20 * 3600)
+    world.deliver(scheduled())
+    assert world.notices() == []
+    fake_clock.advance(2 * 3600)
+    world.deliver(scheduled())
+    world.deliver(scheduled())
+    # Then one "expired: retry by hand" notice, and nothing retried
+    assert world.notices() == ["HealthGateExpired"]
+    assert world.retries() == [] and world.tombstones() == ["expired"]
+
+
+def test_auto_retry_off_tells_slack_and_never_retries(world: World) -> None:
+    world.user_parameters = json.dumps({"regions": ["us-east-1", "global"], "autoRetry": False})
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    resolve(world)
+    world.deliver(scheduled())
+    assert world.notices() == ["HealthGateBlocked"] and world.retries() == []
+
+
+def test_a_pipeline_outside_retryable_pipelines_is_not_even_asked_about(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETRYABLE_PIPELINES", "prod-*,billing")
+    runtime.reset()
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    assert world.records() == [] and world.fake.calls_to("ListActionExecutions") == []
+
+
+def test_sweeps_asked_for_through_the_topic_run_at_most_once_a_minute(
+    world: World, fake_clock: FakeClock
+) -> None:
+    # Given a flood of Health messages (or anything published to the topic)
+    gate_blocks(world)
+    world.deliver(stage_failed())
+    world.fake.clear_calls()
+    results = [world.deliver(health_closed()) for _ in range(5)]
+    # Then one sweep ran, and AWS Health was asked once
+    assert [r["swept"] for r in results] == [1, 0, 0, 0, 0]
+    assert len(world.fake.calls_to("DescribeEvents")) == 1
+    # And after a minute, the next message sweeps again; the schedule always does
+    fake_clock.advance(61)
+    assert world.deliver(health_closed())["swept"] == 1
+    assert world.deliver(scheduled())["swept"] == 1

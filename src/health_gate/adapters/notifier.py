@@ -1,14 +1,13 @@
-"""Notifiers: AWS Chatbot through an SNS topic, and a plain Slack incoming webhook.
-
-`requests` is imported only when a webhook message is first sent, so neither the gate's nor
-the retrier's cold start pays for it when no webhook is configured.
-"""
+"""Notifiers: AWS Chatbot through an SNS topic, and a plain Slack incoming webhook (over the
+standard library's http.client: one POST, no retries, nothing logged)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -18,15 +17,14 @@ from health_gate.retry.notices import Notification, chatbot_message, slack_messa
 from health_gate.retry.ports import Notifier
 
 if TYPE_CHECKING:
-    import requests
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_ssm import SSMClient
 
 __all__ = ["ChatbotNotifier", "FanOutNotifier", "SecretWebhookUrl", "SlackWebhookNotifier"]
 
-WEBHOOK_TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
-WEBHOOK_RETRY_STATUSES = (429, 500, 502, 503, 504)
+WEBHOOK_TIMEOUT_SECONDS = 10.0
+WEBHOOK_RESERVE_SECONDS = 2.0  # kept back so the invocation can log and finish after the call
 URL_KEYS = ("url", "webhookUrl", "webhook_url")
 
 
@@ -108,56 +106,43 @@ def _url_from(text: str, ref: str) -> str:
 
 
 class SlackWebhookNotifier:
-    """Posts to a Slack incoming webhook with timeouts and bounded retries (429 and 5xx)."""
+    """Posts to a Slack incoming webhook: once, within the invocation's remaining time.
+
+    Never again after a 5xx or a lost answer: Slack may already have posted the message, and a
+    second post would tell the team twice. The URL is a secret: it never reaches a log (the
+    standard library's http.client logs nothing, unlike urllib3) nor an error message.
+    """
 
     def __init__(
         self,
         url: Callable[[], str],
-        session: requests.Session | None = None,
-        timeout: tuple[float, float] = WEBHOOK_TIMEOUT,
+        time_left: Callable[[], float] = lambda: WEBHOOK_TIMEOUT_SECONDS,
+        timeout: float = WEBHOOK_TIMEOUT_SECONDS,
     ) -> None:
         self._url = url
-        self._session = session
+        self._time_left = time_left
         self._timeout = timeout
 
     def notify(self, notice: Notification) -> None:
-        import requests  # deferred: see the module docstring
-
+        seconds = min(self._timeout, self._time_left() - WEBHOOK_RESERVE_SECONDS)
+        if seconds <= 0:
+            raise NotificationFailed("Slack webhook not called: the invocation has no time left.")
+        target = urlsplit(self._url())
+        body = json.dumps(slack_message(notice)).encode("utf-8")
+        connection_type = HTTPSConnection if target.scheme == "https" else HTTPConnection
+        connection = connection_type(target.netloc, timeout=seconds)
         try:
-            response = self._http().post(
-                self._url(), json=slack_message(notice), timeout=self._timeout
+            connection.request(
+                "POST", target.path or "/", body, {"Content-Type": "application/json"}
             )
-        except requests.RequestException as err:
-            raise NotificationFailed(f"Slack webhook unreachable ({type(err).__name__}).") from err
-        if response.status_code != 200:
-            # The URL is a secret: never put it in a message.
-            raise NotificationFailed(
-                f"Slack webhook answered {response.status_code} ({response.text[:200]!r})."
-            )
-
-    def _http(self) -> requests.Session:
-        if self._session is None:
-            self._session = _retrying_session()
-        return self._session
-
-
-def _retrying_session() -> requests.Session:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
-
-    retry = Retry(
-        total=3,
-        backoff_factor=0.5,
-        status_forcelist=WEBHOOK_RETRY_STATUSES,
-        allowed_methods=frozenset({"POST"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    return session
+            response = connection.getresponse()
+            answer = response.read(200).decode("utf-8", "replace")
+        except (OSError, HTTPException) as err:
+            raise NotificationFailed(f"Slack webhook unreachable ({type(err).__name__}).") from None
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise NotificationFailed(f"Slack webhook answered {response.status} ({answer!r}).")
 
 
 class FanOutNotifier:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["DynamoBlockRegistry"]
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+SWEEP_KEY = "#sweep"  # no pipeline name contains "#": this item cannot be a record
 OPEN = "(attribute_not_exists(#state) OR #state <> :closed)"
 STATE = {"#state": "state"}
 
@@ -156,6 +157,19 @@ class DynamoBlockRegistry:
                 ":notice": {"L": [{"S": event_type}]},
             },
         )
+
+    def claim_sweep(self, now: datetime, spacing: timedelta) -> bool:
+        done, _ = self._write(
+            self._client.put_item,
+            Item={
+                "pk": {"S": SWEEP_KEY},
+                "sweptAt": {"N": seconds(now)},
+                "expiresAt": {"N": seconds(now + timedelta(days=1))},
+            },
+            ConditionExpression="attribute_not_exists(pk) OR sweptAt <= :before",
+            ExpressionAttributeValues={":before": {"N": seconds(now - spacing)}},
+        )
+        return done
 
     def _held(
         self,

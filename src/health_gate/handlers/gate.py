@@ -113,6 +113,7 @@ def _outcome(job: PipelineJob, context: LambdaContext) -> JobOutcome:
         return report_for_error(err)
     except Exception:
         metrics.add_metric("GateErrors", MetricUnit.Count, 1)
+        metrics.add_metric("GateInternalErrors", MetricUnit.Count, 1)  # GateInternalErrorsAlarm
         logger.exception("gate crashed")
         return Fail("JobFailed", INTERNAL_ERROR)
     waiting = isinstance(outcome, Continue)

@@ -28,7 +28,7 @@ from health_gate.retry.messages import (
 from health_gate.retry.ports import Retrier
 from health_gate.retry.registration import register
 from health_gate.retry.steps import Step, StepKind
-from health_gate.retry.sweep import sweep
+from health_gate.retry.sweep import sweep, sweep_due
 from health_gate.runtime import clock as runtime_clock
 from health_gate.runtime import retry_services, sources
 from health_gate.runtime.clock import Clock
@@ -135,7 +135,7 @@ def _log_failure(work: str, err: Exception) -> None:
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    retrier = retry_services.retrier()
+    retrier = retry_services.retrier(lambda: context.get_remaining_time_in_millis() / 1000)
     clock = runtime_clock.system_clock()
     messages = list(messages_of(event))
     metrics.add_metric("MessagesReceived", MetricUnit.Count, len(messages))
@@ -147,13 +147,24 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
         except Exception as err:  # one message never stops the others
             failed += 1
             _log_failure("message", err)
+    swept = False
     if sweep_wanted:
         try:
-            for step in sweep(retrier, _decide_within(context, clock), clock.now()):
-                _log(step)
+            swept = _sweep(retrier, context, clock, scheduled="Records" not in event)
         except Exception as err:  # the records stay; the schedule sweeps again
             failed += 1
             _log_failure("sweep", err)
     if failed:
         raise RetrierFailed(f"{failed} part(s) of the event failed; see the log")
-    return {"messages": len(messages), "swept": int(sweep_wanted)}
+    return {"messages": len(messages), "swept": int(swept)}
+
+
+def _sweep(retrier: Retrier, context: LambdaContext, clock: Clock, scheduled: bool) -> bool:
+    """The schedule invokes the function directly; a sweep asked for through the topic waits
+    its turn (retry.sweep.SWEEP_SPACING)."""
+    if not sweep_due(retrier, clock.now(), scheduled):
+        logger.info("sweep skipped: the last one began less than a minute ago")
+        return False
+    for step in sweep(retrier, _decide_within(context, clock), clock.now()):
+        _log(step)
+    return True

@@ -67,6 +67,10 @@ class BlockRegistry(Protocol):
         """Keep on the record that this notice went out (an SNS publish cannot be read back)."""
         ...
 
+    def claim_sweep(self, now: datetime, spacing: timedelta) -> bool:
+        """True for the first caller after `spacing` has passed since the last sweep began."""
+        ...
+
 
 class PipelineControl(Protocol):
     """The two CodePipeline calls the retrier makes."""

@@ -32,11 +32,20 @@ from health_gate.retry.ports import Retrier, notify
 from health_gate.retry.steps import Step, StepKind, step_for
 from health_gate.verdict.decision import Decision
 
-__all__ = ["sweep"]
+__all__ = ["SWEEP_SPACING", "sweep", "sweep_due"]
 
 # CodePipeline's clock and ours may differ a little: a gate run that started this long before
 # the retrier noted its retry still counts as the retry's.
 CLOCK_SKEW = timedelta(minutes=5)
+# A sweep asked for by a message (an AWS Health event, or anything published to the topic)
+# runs at most this often: whoever can publish to GateEventsTopic can ask for sweeps, and each
+# costs one AWS Health query per configuration. The schedule's own sweeps always run.
+SWEEP_SPACING = timedelta(minutes=1)
+
+
+def sweep_due(retrier: Retrier, now: datetime, scheduled: bool) -> bool:
+    """Whether to sweep now: always on the schedule, else at most once per SWEEP_SPACING."""
+    return scheduled or retrier.registry.claim_sweep(now, SWEEP_SPACING)
 
 
 def sweep(

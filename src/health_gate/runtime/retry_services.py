@@ -4,6 +4,7 @@ cold start never loads it: tests/handlers/test_cold_start.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -43,12 +44,23 @@ def pipeline_control() -> PipelineControl:
     return CodePipelineControl(clients.codepipeline())
 
 
-def notifier() -> Notifier:
-    """Chatbot (SNS topic) and/or a Slack webhook; with neither configured, nobody is told."""
+@cache
+def _webhook_url() -> Callable[[], str] | None:
+    """The webhook URL's reader, kept for the warm container: the secret is read once."""
+    from health_gate.adapters.notifier import SecretWebhookUrl
+
+    reference = retrier_settings().slack_webhook_secret
+    if reference is None:
+        return None
+    return SecretWebhookUrl(reference, clients.secrets_manager, clients.ssm)
+
+
+def notifier(time_left: Callable[[], float]) -> Notifier:
+    """Chatbot (SNS topic) and/or a Slack webhook; with neither configured, nobody is told.
+    The webhook call is bounded by `time_left`, the invocation's remaining seconds."""
     from health_gate.adapters.notifier import (
         ChatbotNotifier,
         FanOutNotifier,
-        SecretWebhookUrl,
         SlackWebhookNotifier,
     )
 
@@ -56,14 +68,14 @@ def notifier() -> Notifier:
     notifiers: list[Notifier] = []
     if settings.notifications_topic:
         notifiers.append(ChatbotNotifier(clients.sns(), settings.notifications_topic))
-    if settings.slack_webhook_secret:
-        url = SecretWebhookUrl(settings.slack_webhook_secret, clients.secrets_manager, clients.ssm)
-        notifiers.append(SlackWebhookNotifier(url))
+    url = _webhook_url()
+    if url is not None:
+        notifiers.append(SlackWebhookNotifier(url, time_left=time_left))
     return FanOutNotifier(notifiers)
 
 
-@cache
-def retrier() -> Retrier:
+def retrier(time_left: Callable[[], float]) -> Retrier:
+    """The retrier's ports for one invocation (their clients are kept for the container)."""
     from health_gate.retry.ports import Retrier
 
     settings = retrier_settings()
@@ -71,7 +83,7 @@ def retrier() -> Retrier:
         gate=gate_function(),
         pipelines=pipeline_control(),
         registry=block_registry(),
-        notifier=notifier(),
+        notifier=notifier(time_left),
         region=region(),
         sweep_minutes=settings.sweep_minutes,
         load=gate_settings,
@@ -81,4 +93,4 @@ def retrier() -> Retrier:
 
 
 def reset() -> None:
-    retrier.cache_clear()
+    _webhook_url.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -313,3 +314,129 @@ def test_notification_failure_does_not_undo_the_retry(
     steps = run_sweep(retrier, judge)
     assert actions(steps) == ["retried", "notify-failed"]
     assert len(pipelines.retried) == 1
+
+
+# --- replays, lifetime, honest outcomes, operator controls (issue 11) -------------------------
+
+
+def clear() -> Judge:
+    judge = Judge()
+    judge.clear = True
+    return judge
+
+
+def test_a_replay_after_the_retry_neither_registers_nor_retries_nor_notifies(
+    retrier: Retrier, pipelines: ScriptedPipelines, notifier: RecordingNotifier
+) -> None:
+    # Given a block that was retried, after which the retried gate run failed for another
+    # reason, so the stage's latest gate run is not a block any more
+    register(retrier, failure(), NOW)
+    run_sweep(retrier, clear())
+    pipelines.runs = [r for r in pipelines.runs if r.attempt_id == "run-1"]  # the listing lags
+    sent = len(notifier.sent)
+    # When the original stage-failed message is delivered again, in any order with sweeps
+    steps = register(retrier, failure(), LATER)
+    more = run_sweep(retrier, clear())
+    # Then nothing is recorded, retried or said again
+    assert actions(steps) == ["ended"] and more == []
+    assert len(pipelines.retried) == 1 and len(notifier.sent) == sent
+
+
+def test_a_superseded_execution_is_never_brought_back(
+    retrier: Retrier, pipelines: ScriptedPipelines, registry: MemoryRegistry
+) -> None:
+    register(retrier, failure(), NOW)
+    newer = blocked_run(
+        execution_id=OTHER_EXECUTION, attempt_id="run-9", started=STARTED + timedelta(hours=1)
+    )
+    pipelines.runs.append(ActionAttempt.from_api(newer))
+    assert actions(register(retrier, failure(OTHER_EXECUTION), NOW))[0] == "replaced"
+    assert actions(register(retrier, failure(), LATER)) == ["outdated"]
+
+
+def test_a_gate_run_older_than_the_lifetime_is_not_recorded(
+    retrier: Retrier, registry: MemoryRegistry, notifier: RecordingNotifier
+) -> None:
+    steps = register(retrier, failure(), STARTED + retrier.lifetime + timedelta(seconds=1))
+    assert actions(steps) == ["too-old"]
+    assert registry.rows == {} and notifier.sent == []
+
+
+def test_a_record_at_the_end_of_its_lifetime_says_so_once(
+    retrier: Retrier, registry: MemoryRegistry, notifier: RecordingNotifier
+) -> None:
+    # Given a block whose incident never ends
+    register(retrier, failure(), NOW)
+    end = STARTED + retrier.lifetime
+    # When sweeps run just before, at, and after its logical end (DynamoDB's TTL comes later)
+    before = list(sweep(retrier, Judge(), end - timedelta(minutes=1)))
+    at_end = list(sweep(retrier, Judge(), end))
+    after = list(sweep(retrier, Judge(), end + timedelta(minutes=5)))
+    # Then it is kept until then, and then closed with one "expired: retry by hand" notice
+    assert actions(before) == ["kept"]
+    assert actions(at_end) == ["expired", "notified"] and after == []
+    assert notifier.sent[-1].event_type == "HealthGateExpired"
+    assert "retry by hand" in notifier.sent[-1].title
+    assert outcomes(registry) == ["expired"]
+
+
+def test_a_crash_after_the_retry_still_reports_resumed(
+    retrier: Retrier, pipelines: ScriptedPipelines, notifier: RecordingNotifier
+) -> None:
+    # Given a sweep that asked CodePipeline to retry, and died before closing the record
+    register(retrier, failure(), NOW)
+    record = retrier.registry.blocked(NOW)[0]
+    claim = retrier.registry.claim(record, NOW)
+    assert claim is not None and retrier.registry.mark_retry(claim, NOW)
+    pipelines.retry_stage(PIPELINE, STAGE, EXECUTION)  # the call went through
+    # When the next sweep comes, after the lease ran out
+    steps = run_sweep(retrier, clear())
+    # Then it sees the stage running again and says "resumed", without retrying again
+    assert actions(steps) == ["retried", "notified"]
+    assert notifier.sent[-1].event_type == "HealthGateResumed"
+    assert len(pipelines.retried) == 1
+
+
+def test_a_stage_retried_by_hand_without_our_retry_is_stale_not_resumed(
+    retrier: Retrier, pipelines: ScriptedPipelines
+) -> None:
+    register(retrier, failure(), NOW)
+    pipelines.retry_stage(PIPELINE, STAGE, EXECUTION)  # someone pressed Retry
+    steps = run_sweep(retrier, clear())
+    assert actions(steps) == ["stale", "notified"]
+
+
+def test_auto_retry_off_tells_slack_and_never_retries(
+    retrier: Retrier, pipelines: ScriptedPipelines, notifier: RecordingNotifier
+) -> None:
+    params = '{"regions": ["us-east-1"], "autoRetry": false}'
+    pipelines.runs = [
+        ActionAttempt.from_api(blocked_run(attempt_id="run-1", user_parameters=params))
+    ]
+    assert actions(register(retrier, failure(), NOW)) == ["new", "notified"]
+    assert "retry the stage by hand" in notifier.sent[0].next_steps[0]
+    assert run_sweep(retrier, clear()) == [] and pipelines.retried == []
+    assert actions(register(retrier, failure(), LATER)) == ["duplicate"]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "allowed"),
+    [(("*",), True), (("web-*",), True), (("prod-*", "web-app"), True), (("prod-*",), False)],
+)
+def test_retryable_pipelines_are_names_and_patterns(
+    retrier: Retrier, pipelines: ScriptedPipelines, patterns: tuple[str, ...], allowed: bool
+) -> None:
+    limited = replace(retrier, retryable=patterns)
+    steps = register(limited, failure(), NOW)
+    assert (actions(steps)[0] == "new") is allowed
+    if not allowed:
+        assert actions(steps) == ["not-permitted"] and pipelines.listed == 0
+
+
+def test_the_notices_sent_are_noted_on_the_record(
+    retrier: Retrier, registry: MemoryRegistry
+) -> None:
+    register(retrier, failure(), NOW)
+    run_sweep(retrier, clear())
+    [row] = registry.rows.values()
+    assert row.notices == ["HealthGateBlocked", "HealthGateResumed"]

@@ -1,5 +1,5 @@
 """Read CloudFormation templates in the tests: load the YAML, and resolve the few intrinsic
-functions that build a UserParameters string (Ref, Fn::If, Fn::Sub, Fn::Join, Fn::Split)."""
+functions the tests need to evaluate (Ref, Fn::If, Fn::Sub, Fn::Join, Fn::Split, Fn::Select)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ def resolve(value: Any, parameters: Mapping[str, str], conditions: Mapping[str, 
     if name == "Fn::Split":
         delimiter, text = argument
         return resolve(text, parameters, conditions).split(delimiter)
+    if name == "Fn::Select":
+        index, items = argument
+        return resolve(items, parameters, conditions)[int(index)]
     if name == "Fn::Sub":
         text, names = (argument, {}) if isinstance(argument, str) else argument
         known = {**parameters, **{k: resolve(v, parameters, conditions) for k, v in names.items()}}

@@ -82,7 +82,7 @@ def _registry(url: str, create: bool = True) -> DynamoBlockRegistry:
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-    return DynamoBlockRegistry(client, TABLE, timedelta(days=14))
+    return DynamoBlockRegistry(client, TABLE)
 
 
 def _seed(url: str, fake: AwsFake, executions: int) -> None:
@@ -106,6 +106,7 @@ def _seed(url: str, fake: AwsFake, executions: int) -> None:
                 started=started,
                 blocked_at=now - timedelta(minutes=29),
                 user_parameters=(configuration,),
+                lifetime_ends=started + timedelta(days=7),
             )
         )
         run = blocked_run(

@@ -166,6 +166,7 @@ def test_flags_cover_every_user_parameters_key() -> None:
 
     # autoRetry is the retrier's, for pipeline actions only
     covered = set(check_command.FLAGS) | {"organization", "mode", "autoRetry"}
+    assert "drillUntil" in check_command.FLAGS
     assert covered == set(KEYS)
 
 

@@ -34,6 +34,7 @@ FLAGS: dict[str, tuple[str, str]] = {
     "source": ("--source", "text"),
     "maxWaitMinutes": ("--max-wait-minutes", "int"),
     "pollIntervalSeconds": ("--poll-interval-seconds", "int"),
+    "drillUntil": ("--drill-until", "text"),
 }
 
 EPILOG = f"""\
@@ -87,6 +88,7 @@ def add_check_command(commands: Any) -> None:
     how.add_argument("--wait", action="store_true", help="hold until healthy (mode wait)")
     how.add_argument("--max-wait-minutes", metavar="N", help=f"with --wait: 1-{MAX_WAIT_MINUTES}")
     how.add_argument("--poll-interval-seconds", metavar="N", help="with --wait: 10-300")
+    how.add_argument("--drill-until", metavar="TIME", help="rehearse: a DRILL issue until TIME")
     how.add_argument("--json", action="store_true", help="one JSON document on stdout")
     check.set_defaults(run=run_check)
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from health_gate.verdict.decision import Decision, Verdict
+from health_gate.verdict.drill import is_drill
 from health_gate.verdict.events import HealthEvent
 
 __all__ = [
@@ -70,6 +71,12 @@ def print_table(decision: Decision, out: TextIO) -> None:
         for row in rows:
             cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
             print(f"  {cells}  {row[4]}", file=out)
+    for event in decision.blocking:
+        if is_drill(event) and event.end_time is not None:
+            until = f"{event.end_time:%Y-%m-%d %H:%M UTC}"
+            print(
+                f"DRILL until {until}: a rehearsal of health-gate, not an AWS incident.", file=out
+            )
     if decision.source_note:
         print(f"Note: {decision.source_note}", file=out)
 

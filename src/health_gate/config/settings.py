@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 __all__ = [
@@ -66,6 +67,7 @@ class GateSettings:
     poll_interval_seconds: int = 30
     source: Source = Source.HEALTH_API
     auto_retry: bool = True  # the retrier's: False records the block and tells Slack only
+    drill_until: datetime | None = None  # a rehearsal: a synthetic issue until then
 
     def to_user_parameters(self) -> dict[str, Any]:
         """The UserParameters JSON object that reproduces these settings exactly."""
@@ -82,6 +84,8 @@ class GateSettings:
             "source": self.source,
             "autoRetry": self.auto_retry,
         }
+        if self.drill_until is not None:
+            params["drillUntil"] = self.drill_until.strftime("%Y-%m-%dT%H:%M:%SZ")
         if self.organization:
             params["accountIds"] = list(self.account_ids)
         if self.mode is Mode.WAIT:
@@ -100,4 +104,5 @@ class GateSettings:
             self.organization,
             self.account_ids,
             self.source,
+            self.drill_until,
         )

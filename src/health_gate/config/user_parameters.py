@@ -38,6 +38,7 @@ class _Key:
     field: str  # GateSettings field; the environment variable is HEALTH_GATE_<FIELD>
     kind: str  # how the environment spells it: "list", "bool", "int" or "str"
     parse: Callable[[Value], Any] | None  # None: regions, checked against the known regions
+    deploy_default: bool = True  # False: a pipeline action's key only, no environment default
 
     @property
     def env(self) -> str:
@@ -58,8 +59,9 @@ KEYS: dict[str, _Key] = {
     "pollIntervalSeconds": _Key("poll_interval_seconds", "int", check.int_range(10, 300)),
     "source": _Key("source", "str", check.choice(Source)),
     "autoRetry": _Key("auto_retry", "bool", check.boolean),
+    "drillUntil": _Key("drill_until", "str", check.moment, deploy_default=False),
 }
-ENV_VARS = {name: key.env for name, key in KEYS.items()}
+ENV_VARS = {name: key.env for name, key in KEYS.items() if key.deploy_default}
 
 
 def _from_env_text(text: str, kind: str) -> Any:
@@ -79,7 +81,7 @@ def _from_env_text(text: str, kind: str) -> Any:
 def _env_values(environ: Mapping[str, str]) -> dict[str, Value]:
     found = {}
     for name, key in KEYS.items():
-        text = environ.get(key.env, "").strip()
+        text = environ.get(key.env, "").strip() if key.deploy_default else ""
         if text:
             found[name] = Value(_from_env_text(text, key.kind), f"environment variable {key.env}")
     return found

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from health_gate.config.regions import GLOBAL, REGION_FORMAT, KnownRegions
@@ -29,6 +30,7 @@ __all__ = [
     "services",
     "fail",
     "int_range",
+    "moment",
     "regions",
     "show",
     "split_list",
@@ -197,6 +199,20 @@ def accounts(item: Value) -> tuple[str, ...]:
     if not all(ACCOUNT_ID.match(v) for v in values):
         raise fail(item, "a list of 12-digit AWS account IDs")
     return _unique(values)
+
+
+def moment(item: Value) -> datetime:
+    """An ISO 8601 time with its zone ("2026-12-03T10:00:00Z", "…+01:00"), as UTC."""
+    expected = 'an ISO 8601 time with its zone, such as "2026-12-03T10:00:00Z"'
+    if not isinstance(item.value, str):
+        raise fail(item, expected)
+    try:
+        parsed = datetime.fromisoformat(item.value.strip(" "))
+    except ValueError:
+        raise fail(item, expected) from None
+    if parsed.tzinfo is None:
+        raise fail(item, expected + " (it has no zone: add Z for UTC)")
+    return parsed.astimezone(UTC)
 
 
 def int_range(low: int, high: int) -> Callable[[Value], int]:

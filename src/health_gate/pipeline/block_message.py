@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from health_gate.pipeline.limits import MAX_FAILURE_MESSAGE, clip
+from health_gate.verdict.drill import is_drill
 from health_gate.verdict.events import HealthEvent
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "IncidentRef",
     "blocked_message",
     "describe_event",
+    "drill_note",
     "parse_incidents",
 ]
 
@@ -50,9 +52,18 @@ class IncidentRef:
 
 
 def describe_event(event: HealthEvent) -> str:
-    """One line a person can act on: what, where, since when, and the ARN to look it up."""
+    """One line a person can act on: what, where, since when, and the ARN to look it up. A
+    drill's line says DRILL and when it ends."""
     since = event.start_time.strftime(_TIME_FORMAT) if event.start_time else "unknown time"
+    if is_drill(event) and event.end_time is not None:
+        since = f"now (a DRILL, not an AWS incident, until {event.end_time:{_TIME_FORMAT}})"
     return f"- {event.service} {event.event_type_code} in {event.region} since {since}: {event.arn}"
+
+
+def drill_note(events: Sequence[HealthEvent]) -> str:
+    """ ", one a DRILL until …" when a drill is among the events, else nothing."""
+    ends = [e.end_time for e in events if is_drill(e) and e.end_time is not None]
+    return f", one of them a DRILL until {ends[0]:{_TIME_FORMAT}}" if ends else ""
 
 
 def _count(n: int, noun: str) -> str:
@@ -67,8 +78,8 @@ def blocked_message(
 ) -> str:
     """'Blocked by AWS Health…' listing every event, or as many as fit and '… and N more'."""
     header = (
-        f"{BLOCKED_PREFIX}: {_count(len(events), 'open event')} in {', '.join(regions)}{lead}. "
-        "Retry this stage once AWS Health shows them resolved."
+        f"{BLOCKED_PREFIX}: {_count(len(events), 'open event')} in {', '.join(regions)}"
+        f"{drill_note(events)}{lead}. Retry this stage once AWS Health shows them resolved."
     )
     lines = [header]
     used = len(header)

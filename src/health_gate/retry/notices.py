@@ -10,6 +10,7 @@ from typing import Any
 from health_gate.pipeline.block_message import IncidentRef
 from health_gate.pipeline.limits import clip
 from health_gate.retry.blocked import BlockedExecution
+from health_gate.verdict.drill import drill_until_of
 
 __all__ = [
     "Notification",
@@ -57,10 +58,23 @@ def _incident_lines(incidents: Sequence[IncidentRef]) -> str:
         return "• (the gate's message named no events; see the stage's failure details)"
     lines = []
     for incident in incidents:
-        what = " ".join(p for p in (incident.service, incident.event_type_code) if p) or "event"
         where = f" in {incident.region}" if incident.region else ""
+        until = drill_until_of(incident.arn)
+        if until is not None:
+            lines.append(
+                f"• DRILL{where} until {until:%Y-%m-%d %H:%M UTC}: a rehearsal of health-gate, "
+                "not an AWS incident"
+            )
+            continue
+        what = " ".join(p for p in (incident.service, incident.event_type_code) if p) or "event"
         lines.append(f"• {what}{where}: {health_link(incident)}")
     return "\n".join(lines)
+
+
+def _drill(record: BlockedExecution) -> str:
+    """ "[DRILL] " before every title about a drilled run."""
+    drilled = any(drill_until_of(i.arn) is not None for i in record.incidents)
+    return "[DRILL] " if drilled else ""
 
 
 def _base(record: BlockedExecution, region: str) -> dict[str, Any]:
@@ -99,7 +113,8 @@ def blocked_notice(record: BlockedExecution, region: str, sweep_minutes: int) ->
         )
     return Notification(
         event_type="HealthGateBlocked",
-        title=f":no_entry: Deployment blocked by AWS Health: {record.pipeline} / {record.stage}",
+        title=f"{_drill(record)}:no_entry: Deployment blocked by AWS Health: "
+        f"{record.pipeline} / {record.stage}",
         description=(
             f"The health gate stopped {_where(record)} because AWS Health shows open "
             f"incidents:\n{_incident_lines(record.incidents)}"
@@ -113,7 +128,8 @@ def resumed_notice(record: BlockedExecution, region: str) -> Notification:
     base = _base(record, region)
     return Notification(
         event_type="HealthGateResumed",
-        title=f":arrow_forward: Deployment resumed: {record.pipeline} / {record.stage}",
+        title=f"{_drill(record)}:arrow_forward: Deployment resumed: "
+        f"{record.pipeline} / {record.stage}",
         description=(
             f"AWS Health no longer shows incidents that block {_where(record)}. "
             "The stage's failed actions are running again. It was blocked by:\n"
@@ -127,7 +143,8 @@ def resumed_notice(record: BlockedExecution, region: str) -> Notification:
 def stale_notice(record: BlockedExecution, region: str, reason: str) -> Notification:
     return Notification(
         event_type="HealthGateStale",
-        title=f":warning: Blocked deployment not retried: {record.pipeline} / {record.stage}",
+        title=f"{_drill(record)}:warning: Blocked deployment not retried: "
+        f"{record.pipeline} / {record.stage}",
         description=f"The retrier dropped {_where(record)}: {reason}.",
         next_steps=(
             "Nothing is retried automatically for this execution. If it still needs to "
@@ -141,7 +158,8 @@ def expired_notice(record: BlockedExecution, region: str) -> Notification:
     ends = f"{record.lifetime_ends:%Y-%m-%d %H:%M UTC}" if record.lifetime_ends else "now"
     return Notification(
         event_type="HealthGateExpired",
-        title=f":hourglass: Blocked deployment expired, retry by hand: {record.pipeline} / "
+        title=f"{_drill(record)}:hourglass: Blocked deployment expired, retry by hand: "
+        f"{record.pipeline} / "
         f"{record.stage}",
         description=(
             f"{_where(record)} was still blocked when its record's lifetime ended ({ends}), so "

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from health_gate.config.settings import GateSettings, OnHealthApiError
 from health_gate.errors import HealthUnavailable
+from health_gate.verdict.drill import drill_event, is_drill
 from health_gate.verdict.events import MULTIPLE_SERVICES, HealthEvent
 from health_gate.verdict.query import plan_queries
 from health_gate.verdict.sources import HealthSource
@@ -58,7 +59,10 @@ def _service_matches(event: HealthEvent, settings: GateSettings) -> bool:
 
 
 def blocks(event: HealthEvent, settings: GateSettings) -> bool:
-    """True when the event matches every filter (the API filters too; its answer is re-checked)."""
+    """True when the event matches every filter (the API filters too; its answer is re-checked).
+    A drill's issue always blocks: it is made for exactly these settings."""
+    if is_drill(event):
+        return True
     return (
         event.status in settings.event_status_codes
         and event.category in settings.event_type_categories
@@ -108,8 +112,10 @@ def decide(source: HealthSource, settings: GateSettings, now: datetime) -> Decis
     """The verdict now. Raises GateError unless onHealthApiError turns it into UNKNOWN.
 
     The source's note is read after querying: a falling-back source knows only then which
-    data it used.
+    data it used. A drill's synthetic issue is added to what the source said, and only ever
+    adds a block: it holds even when onHealthApiError would pass an unreachable source.
     """
+    drill = drill_event(settings, now)
     events: list[HealthEvent] = []
     try:
         for query in plan_queries(settings):
@@ -117,5 +123,10 @@ def decide(source: HealthSource, settings: GateSettings, now: datetime) -> Decis
     except HealthUnavailable as err:
         if settings.on_health_api_error is not OnHealthApiError.PASS:
             raise
-        return unknown(settings, now, str(err))
+        if drill is None:
+            return unknown(settings, now, str(err))
+        blocked = decide_events([drill], settings, now)
+        return replace(blocked, warning=str(err))
+    if drill is not None:
+        events.append(drill)
     return decide_events(events, settings, now, source.source_note)

@@ -61,6 +61,8 @@ PY_PATHS         := $(wildcard src tests bench action tools examples)
 DEMO_BLOCKED     := events/health/open-issue.json
 DEMO_HEALTHY     := events/health/healthy.json
 DEMO_REGIONS     := us-east-1,global
+# UTC now plus N minutes, in ISO 8601 with its zone (portable: no GNU date options needed).
+DRILL_TIME       = $(VENV_BIN)/python -c 'import sys, datetime as d; print((d.datetime.now(d.UTC) + d.timedelta(minutes=int(sys.argv[1]))).strftime("%Y-%m-%dT%H:%M:%SZ"))'
 
 export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -145,13 +147,21 @@ $(CDK_STAMP): $(CDK_REQUIREMENTS)
 
 # --- Demo -------------------------------------------------------------------------------------
 # The CLI exits 0 healthy, 1 blocked, 2 error: each run must exit with the code it demonstrates.
-demo: $(PACKAGE_STAMP) ## Run the gate offline on recorded AWS Health data (installs the package only)
+demo: $(PACKAGE_STAMP) ## Run the gate offline on recorded AWS Health data, and a drill (installs the package only)
 	@echo
-	@echo "== 1/2: an open EC2 issue in us-east-1 blocks the deployment ($(DEMO_BLOCKED), exit 1 expected)"
+	@echo "== 1/4: an open EC2 issue in us-east-1 blocks the deployment ($(DEMO_BLOCKED), exit 1 expected)"
 	@tools/expect-exit 1 $(VENV_BIN)/health-gate check --events-file $(DEMO_BLOCKED) --regions $(DEMO_REGIONS)
 	@echo
-	@echo "== 2/2: nothing open in us-east-1 or global lets the deployment through ($(DEMO_HEALTHY), exit 0 expected)"
+	@echo "== 2/4: nothing open in us-east-1 or global lets the deployment through ($(DEMO_HEALTHY), exit 0 expected)"
 	@tools/expect-exit 0 $(VENV_BIN)/health-gate check --events-file $(DEMO_HEALTHY) --regions $(DEMO_REGIONS)
+	@echo
+	@echo "== 3/4: a drill (drillUntil 30 minutes from now) blocks the same healthy data, saying DRILL (exit 1 expected)"
+	@tools/expect-exit 1 $(VENV_BIN)/health-gate check --events-file $(DEMO_HEALTHY) --regions $(DEMO_REGIONS) \
+		--drill-until "$$($(DRILL_TIME) 30)"
+	@echo
+	@echo "== 4/4: once drillUntil has passed, the same gate lets the deployment through (exit 0 expected)"
+	@tools/expect-exit 0 $(VENV_BIN)/health-gate check --events-file $(DEMO_HEALTHY) --regions $(DEMO_REGIONS) \
+		--drill-until "$$($(DRILL_TIME) -1)"
 
 # --- Checks -----------------------------------------------------------------------------------
 test: lint typecheck unit ci-lint sam-validate sam-build checkov examples-check ## Run every check (what CI runs)

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,20 @@ def test_bash_completion_offers_the_flags_and_choices(capsys: pytest.CaptureFixt
 def test_the_project_has_a_licence_and_a_changelog_of_this_version() -> None:
     assert "MIT No Attribution" in (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert f"## {health_gate.__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+# --- drills (issue 13) ------------------------------------------------------------------------
+
+
+def test_a_drill_blocks_recorded_healthy_data_until_it_ends(tmp_path: Path) -> None:
+    path = recording(tmp_path)
+    soon = (datetime.now(UTC) + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    code, out, _ = run_check("--events-file", str(path), "--drill-until", soon)
+    assert code == EXIT_BLOCKED and "DRILL" in out and "not an AWS incident" in out
+    past = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert run_check("--events-file", str(path), "--drill-until", past)[0] == EXIT_HEALTHY
+
+
+def test_a_drill_time_without_a_zone_is_refused_by_its_flag(tmp_path: Path) -> None:
+    code, _, err = run_check("--events-file", str(recording(tmp_path)), "--drill-until", "10:00")
+    assert code == EXIT_ERROR and "flag --drill-until" in err

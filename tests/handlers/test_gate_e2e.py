@@ -435,3 +435,38 @@ def test_logs_never_contain_artifact_credentials(aws_fake: AwsFake, log_lines: i
     text = log_lines.getvalue()
     for secret in ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "EXAMPLE-SESSION-TOKEN"):
         assert secret not in text
+
+
+# --- drills (issue 13) ------------------------------------------------------------------------
+
+
+def test_a_drill_blocks_like_a_real_incident_and_says_drill(
+    aws_fake: AwsFake, log_lines: io.StringIO
+) -> None:
+    # Given nothing open in AWS Health, and a drill for the next 20 minutes
+    until = (datetime.now(UTC) + timedelta(minutes=20)).replace(microsecond=0)
+    stamp = until.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # When the gate runs
+    run_gate(job_event(params(regions=["us-east-1", "global"], drillUntil=stamp)))
+    # Then it fails the stage as blocked, in the gate's own block format, saying DRILL
+    message = assert_failure(aws_fake, "JobFailed")
+    assert message.startswith("Blocked by AWS Health: 1 open event in us-east-1, global")
+    assert f"DRILL until {until:%Y-%m-%d %H:%M} UTC" in message
+    report = only_report(aws_fake).params["failureDetails"]
+    assert report["externalExecutionId"] == "health-gate:blocked"
+    decided = next(r for r in log_records(log_lines) if r["message"] == "gate decided")
+    assert decided["drill_until"] == until.isoformat()
+
+
+def test_a_drill_in_the_past_changes_nothing(aws_fake: AwsFake) -> None:
+    stamp = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    run_gate(job_event(params(regions=["us-east-1"], drillUntil=stamp)))
+    assert_success(aws_fake)
+
+
+@pytest.mark.parametrize("until", ["2026-12-03T10:00:00", "in an hour"])
+def test_a_drill_without_a_zone_or_a_time_is_a_configuration_error(
+    aws_fake: AwsFake, until: str
+) -> None:
+    run_gate(job_event(params(drillUntil=until)))
+    assert "drillUntil" in assert_failure(aws_fake, "ConfigurationError")

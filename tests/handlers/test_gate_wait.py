@@ -249,3 +249,31 @@ def test_logs_follow_the_wait_without_the_token(
     still = next(r for r in records if r["message"] == "gate still waiting")
     assert still["token_chars"] == len(token)
     assert token not in log_lines.getvalue()
+
+
+# --- drills (issue 13) ------------------------------------------------------------------------
+
+
+def test_a_wait_holds_through_a_drill_and_passes_when_it_ends(
+    aws_fake: AwsFake, clock: FakeClock, log_lines: io.StringIO
+) -> None:
+    # Given nothing open in AWS Health, and a drill until 90 s from now
+    until = (START + timedelta(seconds=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # When the gate waits
+    report = invoke(aws_fake, clock, wait_params(drillUntil=until), job(1), timeout_s=300)
+    # Then it held the stage through the drill, and passed once the drill ended
+    assert report.operation == "PutJobSuccessResult"
+    assert report.params["outputVariables"]["status"] == "HEALTHY"
+    assert 90 <= int(report.params["outputVariables"]["waitedSeconds"]) <= 100
+    waits = [r for r in log_records(log_lines) if r["message"] == "gate decided while waiting"]
+    assert [w["verdict"] for w in waits][:2] == ["BLOCKED", "BLOCKED"]
+
+
+def test_a_drill_longer_than_the_invocation_continues_saying_drill(
+    aws_fake: AwsFake, clock: FakeClock
+) -> None:
+    until = (START + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = invoke(aws_fake, clock, wait_params(max_wait=60, drillUntil=until), job(1))
+    summary = report.params["executionDetails"]["summary"]
+    assert "continuationToken" in report.params
+    assert "DRILL until 2026-05-01 12:30 UTC" in summary

@@ -28,7 +28,7 @@ from health_gate.pipeline.block_message import BLOCKED_MARKER
 from health_gate.runtime import clock as runtime_clock
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.clock import FakeClock, FakeClockContext
-from tests.fakes.events import load_event
+from tests.fakes.events import job_event, load_event
 from tests.fakes.lambda_context import FakeLambdaContext
 from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue
 from tests.fakes.pipeline_runs import (
@@ -60,6 +60,7 @@ class World:
     queue_url: str
     user_parameters: str
     runs: list[dict[str, Any]] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # of every notice read so far
 
     def show(self, *details: dict[str, Any]) -> None:
         """Add action runs to what ListActionExecutions returns for the pipeline."""
@@ -100,7 +101,9 @@ class World:
             if not batch.get("Messages"):
                 return found
             for message in batch["Messages"]:
-                found.append(json.loads(message["Body"])["metadata"]["eventType"])
+                body = json.loads(message["Body"])
+                self.titles.append(body["content"]["title"])
+                found.append(body["metadata"]["eventType"])
                 self.sqs.delete_message(
                     QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
                 )
@@ -141,7 +144,7 @@ def gate_blocks(world: World, execution_id: str = EXECUTION, stage: str = STAGE)
     """The gate handler blocks; CodePipeline then lists its run with the failure it reported."""
     if not world.fake.events:
         world.fake.add_event(arn=EC2_ARN, startTime=GATE_STARTED - timedelta(minutes=25))
-    gate.handler(load_event("codepipeline/job-json-params.json"), FakeLambdaContext())
+    gate.handler(job_event(world.user_parameters), FakeLambdaContext())
     failure = world.fake.reports()[-1].params["failureDetails"]
     assert failure["externalExecutionId"] == BLOCKED_MARKER
     world.show(
@@ -613,3 +616,32 @@ def test_sweeps_asked_for_through_the_topic_run_at_most_once_a_minute(
     fake_clock.advance(61)
     assert world.deliver(health_closed())["swept"] == 1
     assert world.deliver(scheduled())["swept"] == 1
+
+
+# --- drills (issue 13) ------------------------------------------------------------------------
+
+
+def test_the_retrier_follows_a_drill_like_a_real_incident(
+    world: World, fake_clock: FakeClock
+) -> None:
+    # Given a drill until 30 minutes from now, and nothing open in AWS Health
+    until = fake_clock.now() + timedelta(minutes=30)
+    world.user_parameters = json.dumps(
+        {"regions": ["us-east-1", "global"], "drillUntil": until.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    )
+    gate_blocks(world)
+    world.fake.clear_events()
+    # When the stage-failed message arrives, and the schedule sweeps during the drill
+    world.deliver(stage_failed())
+    world.deliver(scheduled())
+    # Then the block is recorded and kept, and Slack hears it is a DRILL
+    assert len(world.records()) == 1 and world.retries() == []
+    assert world.notices() == ["HealthGateBlocked"]
+    assert world.titles[-1].startswith("[DRILL] :no_entry: Deployment blocked")
+    # When the drill has ended
+    fake_clock.advance(31 * 60)
+    world.deliver(scheduled())
+    # Then the stage is retried, and Slack hears the DRILL deployment resumed
+    assert len(world.retries()) == 1
+    assert world.notices() == ["HealthGateResumed"]
+    assert world.titles[-1].startswith("[DRILL] :arrow_forward: Deployment resumed")

@@ -16,6 +16,7 @@ from typing import NoReturn, TextIO
 from health_gate import __version__
 from health_gate.cli.check import add_check_command
 from health_gate.cli.completion import add_completion_command
+from health_gate.cli.drill import add_drill_command
 from health_gate.cli.output import error_document
 from health_gate.errors import EXIT_ERROR, EXIT_INTERRUPTED, GateError, UsageError
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_check_command(commands)
+    add_drill_command(commands)
     add_completion_command(commands, parser)
     return parser
 

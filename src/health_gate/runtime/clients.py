@@ -13,22 +13,26 @@ from health_gate.adapters.aws_errors import CREDENTIAL_ERRORS, credentials_missi
 from health_gate.runtime.settings import region
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_codepipeline import CodePipelineClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_health import HealthClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_ssm import SSMClient
 
 __all__ = [
     "CONTROL_CONFIG",
     "HEALTH_CONFIG",
+    "cloudformation",
     "codepipeline",
     "dynamodb",
     "health",
     "reset",
     "secrets_manager",
     "sns",
+    "sqs",
     "ssm",
 ]
 
@@ -85,10 +89,30 @@ def secrets_manager() -> SecretsManagerClient:
 
 
 @cache
+def cloudformation() -> CloudFormationClient:
+    return _session().client("cloudformation", region_name=region(), config=CONTROL_CONFIG)
+
+
+@cache
+def sqs() -> SQSClient:
+    return _session().client("sqs", region_name=region(), config=CONTROL_CONFIG)
+
+
+@cache
 def ssm() -> SSMClient:
     return _session().client("ssm", region_name=region(), config=CONTROL_CONFIG)
 
 
 def reset() -> None:
-    for cached in (_session, health, codepipeline, dynamodb, sns, secrets_manager, ssm):
+    for cached in (
+        _session,
+        health,
+        codepipeline,
+        dynamodb,
+        sns,
+        secrets_manager,
+        ssm,
+        cloudformation,
+        sqs,
+    ):
         cached.cache_clear()

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ class Source:
         return self._events
 
 
-def settings(**fields: object) -> GateSettings:
+def settings(**fields: Any) -> GateSettings:
     return replace(GateSettings(regions=("eu-west-1", "global"), drill_until=UNTIL), **fields)
 
 

@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fakes.feed_server",
     "tests.fakes.cli",
     "tests.fakes.runtime_fixtures",
+    "tests.fakes.pipeline_world",
 ]
 
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"

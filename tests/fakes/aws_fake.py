@@ -11,10 +11,11 @@ when a model offers both. A CBOR request is answered with a clear error rather t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,15 @@ _OPERATIONS = {
     "ListActionExecutions": "codepipeline",
     "RetryStageExecution": "codepipeline",
     "GetPipelineState": "codepipeline",
+    "CreatePipeline": "codepipeline",
+    "GetPipeline": "codepipeline",
+    "UpdatePipeline": "codepipeline",
+    "StartPipelineExecution": "codepipeline",
+    "StopPipelineExecution": "codepipeline",
+    "ListPipelineExecutions": "codepipeline",
+    "GetPipelineExecution": "codepipeline",
+    "DisableStageTransition": "codepipeline",
+    "EnableStageTransition": "codepipeline",
 }
 _REPORTS = ("PutJobSuccessResult", "PutJobFailureResult")
 ANY_OPERATION = "*"
@@ -111,6 +121,15 @@ class AwsFake(LoopbackServer):
             "ListActionExecutions": self._pipeline.list_action_executions,
             "RetryStageExecution": self._pipeline.retry_stage_execution,
             "GetPipelineState": self._pipeline.get_pipeline_state,
+            "CreatePipeline": self._pipeline.declared.create_pipeline,
+            "GetPipeline": self._pipeline.declared.get_pipeline,
+            "UpdatePipeline": self._pipeline.declared.update_pipeline,
+            "StartPipelineExecution": self._pipeline.declared.start_pipeline_execution,
+            "StopPipelineExecution": self._pipeline.declared.stop_pipeline_execution,
+            "ListPipelineExecutions": self._pipeline.declared.list_pipeline_executions,
+            "GetPipelineExecution": self._pipeline.declared.get_pipeline_execution,
+            "DisableStageTransition": self._pipeline.declared.disable_stage_transition,
+            "EnableStageTransition": self._pipeline.declared.enable_stage_transition,
         }
         self.url = self._serve(JsonServer(self.handle), name="aws-fake")
 
@@ -161,6 +180,14 @@ class AwsFake(LoopbackServer):
     def job_state(self, job_id: str) -> JobState | None:
         with self._lock:
             return self._pipeline.jobs.get(job_id)
+
+    @contextlib.contextmanager
+    def codepipeline_state(self) -> Iterator[CodePipelineState]:
+        """The CodePipeline side's state under the fake's lock, for a driver that advances
+        declared pipelines between requests (tests.fakes.pipeline_engine). Keep it short, and
+        never call the fake from inside: the lock is not re-entrant."""
+        with self._lock:
+            yield self._pipeline
 
     # --- scripted behaviour -------------------------------------------------------------------
 

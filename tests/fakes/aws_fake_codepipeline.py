@@ -1,4 +1,8 @@
-"""The fake's CodePipeline side: job results, action executions, stage retries, pipeline state."""
+"""The fake's CodePipeline side: job results, action executions, stage retries, pipeline state.
+
+Pipelines set up by a test (`set_action_executions`, `set_pipeline_state`) answer from that
+set-up; pipelines made with CreatePipeline are *declared* (tests.fakes.aws_fake_pipelines).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from tests.fakes.aws_fake_model import (
     service_model,
     to_wire,
 )
+from tests.fakes.aws_fake_pipelines import DeclaredPipelines
 
 __all__ = ["CodePipelineState", "JobState"]
 
@@ -32,6 +37,7 @@ class CodePipelineState:
         self.jobs: dict[str, JobState] = {}
         self.action_executions: dict[str, list[dict[str, Any]]] = {}
         self.pipeline_states: dict[str, dict[str, Any]] = {}
+        self.declared = DeclaredPipelines(self.action_executions)
 
     # --- set-up -------------------------------------------------------------------------------
 
@@ -72,8 +78,20 @@ class CodePipelineState:
         self.jobs[job_id] = outcome
 
     def list_action_executions(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        details = self._pipeline(params["pipelineName"], self.action_executions)
-        details = _filtered(details, params.get("filter") or {})
+        name = params["pipelineName"]
+        details = self._pipeline(name, self.action_executions)
+        filt = params.get("filter") or {}
+        execution_id = _execution_filter(filt)
+        if name in self.declared and execution_id is not None:
+            if not self.declared.has_execution(name, execution_id):
+                raise AwsError(
+                    "PipelineExecutionNotFoundException",
+                    f"Pipeline execution with id '{execution_id}' does not exist in pipeline "
+                    f"with name '{name}'",
+                )
+        # Newest first by startTime, as AWS lists them (runs are added as a pipeline runs).
+        details = sorted(details, key=lambda d: epoch(d.get("startTime") or 0), reverse=True)
+        details = _filtered(details, filt)
         page, token = paginate(
             details,
             list(range(len(details))),
@@ -87,11 +105,16 @@ class CodePipelineState:
         )
 
     def retry_stage_execution(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        if params["pipelineName"] in self.declared:
+            return self.declared.retry_stage_execution(params)
         # A retry resumes the same execution: AWS answers with the ID it was given.
         return {"pipelineExecutionId": params["pipelineExecutionId"]}
 
     def get_pipeline_state(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        return self._wire("GetPipelineState", self._pipeline(params["name"], self.pipeline_states))
+        name = params["name"]
+        if name not in self.pipeline_states and name in self.declared:
+            return self.declared.get_pipeline_state(name)
+        return self._wire("GetPipelineState", self._pipeline(name, self.pipeline_states))
 
     @staticmethod
     def _pipeline(name: str, table: Mapping[str, Any]) -> Any:
@@ -109,11 +132,16 @@ class CodePipelineState:
         return result
 
 
+def _execution_filter(filt: Mapping[str, Any]) -> str | None:
+    latest = filt.get("latestInPipelineExecution") or {}
+    execution_id = filt.get("pipelineExecutionId") or latest.get("pipelineExecutionId")
+    return None if execution_id is None else str(execution_id)
+
+
 def _filtered(details: list[dict[str, Any]], filt: Mapping[str, Any]) -> list[dict[str, Any]]:
     # `latestInPipelineExecution` is narrowed to its execution ID only; what its startTimeRange
     # "Latest" keeps is not documented precisely enough to imitate.
-    latest = filt.get("latestInPipelineExecution") or {}
-    execution_id = filt.get("pipelineExecutionId") or latest.get("pipelineExecutionId")
+    execution_id = _execution_filter(filt)
     if execution_id is None:
         return details
     return [d for d in details if d.get("pipelineExecutionId") == execution_id]

@@ -170,6 +170,51 @@ def test_notices_are_noted_on_the_record(
     assert len(item["notices"]["L"]) == 2
 
 
+def item_of(client: DynamoDBClient) -> dict[str, Any]:
+    return client.get_item(TableName=TABLE, Key={"pk": {"S": "web-app/Deploy"}})["Item"]
+
+
+def test_giving_up_closes_the_open_record_of_that_execution(
+    registry: DynamoBlockRegistry, client: DynamoDBClient
+) -> None:
+    registry.register(RECORD)
+    registry.note_notice(RECORD, "HealthGateBlocked")
+    assert registry.give_up(RECORD, "drill-abandoned")
+    item = item_of(client)
+    assert (item["state"]["S"], item["outcome"]["S"]) == ("closed", "drill-abandoned")
+    assert [n["S"] for n in item["notices"]["L"]] == ["HealthGateBlocked"]
+    assert registry.blocked(NOW) == []
+    assert registry.claim(RECORD, NOW) is None
+
+
+def test_giving_up_ahead_of_the_message_leaves_a_tombstone(
+    registry: DynamoBlockRegistry, client: DynamoDBClient
+) -> None:
+    # Given the stage-failure message has not arrived when the run is given up
+    assert registry.give_up(RECORD, "drill-abandoned")
+    assert item_of(client) == {
+        **to_item(RECORD),
+        "state": {"S": "closed"},
+        "outcome": {"S": "drill-abandoned"},
+    }
+    # Then the late message cannot open it, but a newer run of the stage still can
+    assert registry.register(RECORD) is Registration.ENDED
+    assert registry.blocked(NOW) == []
+    assert registry.register(newer(RECORD, execution_id="run-2")) is Registration.NEW
+
+
+def test_giving_up_leaves_another_execution_or_a_closed_record_alone(
+    registry: DynamoBlockRegistry, client: DynamoDBClient
+) -> None:
+    other = newer(RECORD, execution_id="9f0e1d2c-0000-4000-8000-000000000009")
+    registry.register(other)
+    assert not registry.give_up(RECORD, "drill-abandoned")
+    assert item_of(client)["state"]["S"] == "open"
+    assert registry.give_up(other, "drill-abandoned")
+    assert not registry.give_up(other, "again")
+    assert item_of(client)["outcome"]["S"] == "drill-abandoned"
+
+
 def test_a_manual_record_is_kept_but_never_swept(registry: DynamoBlockRegistry) -> None:
     manual = replace(RECORD, auto_retry=False)
     assert registry.register(manual) is Registration.NEW

@@ -7,6 +7,8 @@
   and no live lease exists. Of any number of concurrent sweeps, one wins.
 - mark_retry / release / close: conditional on the token, so a replaced item is never
   touched. close keeps the item as a tombstone (state "closed") until its TTL.
+- give_up: closes the item of one execution, or writes its tombstone first, so that a late
+  message about that gate run cannot open it (a drill abandoning its run).
 
 Every item carries `lifetimeEndsAt` (the gate run's start plus the record lifetime: the sweep
 acts on it) and `expiresAt`, DynamoDB's TTL attribute, a day later: TTL deletes an item at
@@ -157,6 +159,29 @@ class DynamoBlockRegistry:
                 ":notice": {"L": [{"S": event_type}]},
             },
         )
+
+    def give_up(self, record: BlockedExecution, outcome: str) -> bool:
+        """Close `record`'s execution in its stage, or leave it closed ahead of a late
+        registration; False when the stage's item is another execution's or already closed."""
+        item = to_item(record)
+        kept = ["pipeline", "stage", "attemptKey", "startedAt", "blockedAt"]
+        kept += ["lifetimeEndsAt", "expiresAt", "userParameters", "incidents"]
+        values = {f":{name}": item[name] for name in kept}
+        done, _ = self._write(
+            self._client.update_item,
+            Key={"pk": item["pk"]},
+            UpdateExpression="SET #state = :closed, outcome = :outcome, executionId = :id, "
+            + ", ".join(f"{name} = if_not_exists({name}, :{name})" for name in kept),
+            ConditionExpression=f"attribute_not_exists(pk) OR (executionId = :id AND {OPEN})",
+            ExpressionAttributeNames=STATE,
+            ExpressionAttributeValues={
+                ":closed": {"S": "closed"},
+                ":outcome": {"S": outcome},
+                ":id": item["executionId"],
+                **values,
+            },
+        )
+        return done
 
     def claim_sweep(self, now: datetime, spacing: timedelta) -> bool:
         done, _ = self._write(

@@ -130,9 +130,7 @@ def run_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         interrupted = True
         printer.say("Interrupted: stopping the drilled run and restoring the pipeline …")
     finally:
-        restored = session.clean_up(
-            plan, keep_running=args.deploy and bool(checklist and checklist.done)
-        )
+        restored = session.clean_up(plan, bool(checklist and checklist.done), args.deploy)
     code = _code(checklist, interrupted, restored)
     if args.json:
         print(json.dumps(_document(session, plan, checklist, restored, code), indent=2), file=out)

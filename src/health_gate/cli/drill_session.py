@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from health_gate.adapters.pipeline_editor import CodePipelineEditor
+from health_gate.adapters.pipeline_editor import CodePipelineEditor, PipelineChanged
 from health_gate.errors import GateError
 from health_gate.pipeline.drill_checklist import (
     CHECKS,
@@ -39,6 +40,7 @@ class DrillSession:
     facts: Facts
     say: Callable[[str], None]
     drilled_version: int | None = None
+    unsure: bool = False  # our UpdatePipeline went through, but not alone
     closed: str | None = None
     execution_id: str | None = None
     broken: StepName | None = None
@@ -46,7 +48,11 @@ class DrillSession:
 
     def prepare(self, plan: DrillPlan) -> None:
         """Edit the declaration before the run starts (never while a stage awaits a retry)."""
-        done = self.editor.update(plan.drilled)
+        try:
+            done = self.editor.update(plan.drilled)
+        except PipelineChanged as err:
+            self.unsure = err.written
+            raise
         self.drilled_version = int(done.get("version", 0))
         self.say(
             f"Pipeline {plan.pipeline}: drillUntil {plan.drill_until:%H:%M:%S} UTC on "
@@ -114,36 +120,63 @@ class DrillSession:
         if waiting:
             self.say(f"      - RetrierDeadLetterQueue holds {waiting} message(s)")
 
-    def clean_up(self, plan: DrillPlan, keep_running: bool) -> bool:
-        """Stop the run, open the transition, restore the declaration. True when restored."""
-        self._quietly(lambda: self._stop(plan, keep_running))
+    def clean_up(self, plan: DrillPlan, finished: bool, deploy: bool) -> bool:
+        """Give the run up unless it finished, stop it unless it may deploy, open the
+        transition, restore the declaration. True when restored."""
+
+        if self.execution_id is not None and not finished:
+            execution_id, now = self.execution_id, self.clock.now()
+            self._quietly(lambda: self._give_up(plan, execution_id, now))
+        if self.execution_id is not None and not (finished and deploy):
+            execution_id = self.execution_id
+            self._quietly(lambda: self._stop(plan, execution_id))
         if self.closed:
             self._quietly(lambda: self.editor.open_transition(plan.pipeline, str(self.closed)))
             self.say(f"Transition into {self.closed} open again")
         return self._restore(plan)
 
-    def _stop(self, plan: DrillPlan, keep_running: bool) -> None:
-        if self.execution_id is None or keep_running:
-            return
-        if self.editor.stop(plan.pipeline, self.execution_id, "health-gate drill over"):
-            self.say(f"Execution {self.execution_id} stopped")
+    def _give_up(self, plan: DrillPlan, execution_id: str, now: datetime) -> None:
+        """First, so the retrier cannot retry the run once the gate would let it through."""
+        from health_gate.runtime import drill_services
+
+        facts = self.facts
+        args = (facts.table, facts.function, plan.pipeline, plan.gate_stage, execution_id, now)
+        if drill_services.give_up(*args):
+            self.say(f"Retrier's record of {execution_id} closed: it will not be retried")
+
+    def _stop(self, plan: DrillPlan, execution_id: str) -> None:
+        if self.editor.stop(plan.pipeline, execution_id, "health-gate drill over"):
+            self.say(f"Execution {execution_id} stopped")
 
     def _restore(self, plan: DrillPlan) -> bool:
-        if self.drilled_version is None:
+        if self.drilled_version is None and not self.unsure:
             return True  # nothing was changed
         current = self.editor.declaration(plan.pipeline)
-        if int(current.get("version", 0)) != self.drilled_version:
+        if self.unsure or int(current.get("version", 0)) != self.drilled_version:
             self.say(
-                f"Pipeline {plan.pipeline} changed during the drill (version "
-                f"{current.get('version')}, the drill left {self.drilled_version}): NOT restored, "
-                "so as not to undo that change. Remove drillUntil from the gate actions' "
-                "UserParameters by hand (it lies in the past, so it does nothing meanwhile)."
+                f"Pipeline {plan.pipeline} changed during the drill (now version "
+                f"{current.get('version')}): NOT restored, so as not to undo that change. "
+                + self._by_hand(plan)
             )
             return False
         restored: dict[str, Any] = {**plan.original, "version": self.drilled_version}
-        self.editor.update(restored)
+        try:
+            self.editor.update(restored)
+        except GateError as err:
+            self.say(f"Pipeline {plan.pipeline} NOT restored: {err} " + self._by_hand(plan))
+            return False
         self.say(f"Pipeline {plan.pipeline} restored as it was")
         return True
+
+    def _by_hand(self, plan: DrillPlan) -> str:
+        """What to do when the drill's edit stays: drillUntil blocks every run until then."""
+        remove = "Remove drillUntil from the gate actions' UserParameters by hand"
+        if self.clock.now() >= plan.drill_until:
+            return f"{remove} (it lies in the past, so it does nothing meanwhile)."
+        return (
+            f"{remove} NOW: until {plan.drill_until:%H:%M:%S} UTC the gate blocks every run "
+            "of this pipeline."
+        )
 
     def _quietly(self, work: Callable[[], None]) -> None:
         try:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from health_gate.adapters import drill_reads
 from health_gate.adapters.pipeline_editor import CodePipelineEditor
+from health_gate.adapters.registry import DynamoBlockRegistry
 from health_gate.pipeline.drill_checklist import RecordView
+from health_gate.retry.action_attempts import GateFunction
+from health_gate.retry.blocked import BlockedExecution, find_blocked
 from health_gate.runtime import clients
+from health_gate.runtime.retry_services import pipeline_control
 
-__all__ = ["dead_letters", "editor", "record", "stack_outputs"]
+__all__ = ["dead_letters", "editor", "give_up", "record", "stack_outputs"]
 
 
 def editor() -> CodePipelineEditor:
@@ -24,3 +30,18 @@ def stack_outputs(stack: str) -> dict[str, str]:
 
 def dead_letters(queue_url: str) -> int | None:
     return drill_reads.dead_letters(clients.sqs(), queue_url)
+
+
+def give_up(
+    table: str, function: str, pipeline: str, stage: str, execution_id: str, now: datetime
+) -> bool:
+    """Close the retrier's record of the drilled run (writing it first if its message has not
+    arrived yet), so the retrier never retries a run the drill abandoned. False: nothing to
+    close (the gate did not block it, or the stage's record is another run's)."""
+    name = function.split(":")[6] if function.startswith("arn:") else function
+    gate = GateFunction(name, function if function.startswith("arn:") else None)
+    attempts = pipeline_control().action_attempts(pipeline, execution_id)
+    found = find_blocked(attempts, pipeline, execution_id, stage, gate, now)
+    if not isinstance(found, BlockedExecution):
+        return False
+    return DynamoBlockRegistry(clients.dynamodb(), table).give_up(found, "drill-abandoned")

@@ -325,3 +325,45 @@ def test_minutes_outside_the_drill_limit_are_refused(
     code, _, err = run_drill(pipeline_world, "--minutes", minutes)
     assert code == 2
     assert "--minutes must be from 1 to 120" in err
+
+
+def test_the_stack_outputs_name_the_function_table_and_dead_letter_queue(
+    pipeline_world: PipelineWorld,
+) -> None:
+    import boto3
+
+    world = pipeline_world
+    # Given the gate's stack, with the outputs template.yaml declares
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    dead_letters = sqs.create_queue(QueueName="health-gate-RetrierDeadLetterQueue")["QueueUrl"]
+    sqs.send_message(QueueUrl=dead_letters, MessageBody="{}")
+    outputs = {
+        "HealthGateFunctionName": GATE_FUNCTION,
+        "BlockedExecutionsTableName": TABLE,
+        "RetrierDeadLetterQueueUrl": dead_letters,
+    }
+    template = {
+        "Resources": {"Marker": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    boto3.client("cloudformation", region_name="us-east-1").create_stack(
+        StackName="health-gate", TemplateBody=json.dumps(template)
+    )
+    world.engine.break_link("stage-failed-rule")
+    # When the drill is given only the pipeline
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["drill", "--pipeline", world.pipeline, "--minutes", "5"], out=out, err=err)
+    # Then it found its way from the stack, and a broken link points at the waiting messages
+    assert code == 1, err.getvalue()
+    assert "✘ record stored" in out.getvalue()
+    assert "RetrierDeadLetterQueue holds 1 message(s)" in out.getvalue()
+
+
+def test_a_stack_without_the_outputs_asks_for_the_names(pipeline_world: PipelineWorld) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["drill", "--pipeline", pipeline_world.pipeline, "--stack", "nope"], out=out, err=err
+    )
+    assert code == 2
+    assert "Cannot read the outputs of stack nope" in err.getvalue()
+    assert "--function and --table" in err.getvalue()

@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -367,3 +368,32 @@ def test_a_stack_without_the_outputs_asks_for_the_names(pipeline_world: Pipeline
     assert code == 2
     assert "Cannot read the outputs of stack nope" in err.getvalue()
     assert "--function and --table" in err.getvalue()
+
+
+# --- the IAM policy the README gives for the drill -------------------------------------------
+
+POLICY = Path(__file__).parents[2] / "examples" / "drill" / "drill-policy.json"
+HANDLER_CALLS = {"DescribeEvents", "PutJobSuccessResult", "PutJobFailureResult"}
+HANDLER_CALLS |= {"RetryStageExecution", "GetPipelineState", "GetPipelineExecution"}
+
+
+def test_the_drill_policy_allows_every_call_the_drill_made_and_no_wildcard(
+    pipeline_world: PipelineWorld,
+) -> None:
+    world = pipeline_world
+    on_sleep(world, 3, lambda: (_ for _ in ()).throw(KeyboardInterrupt))
+    run_drill(world, "--minutes", "10")  # the interrupted path makes every clean-up call
+    run_drill(world, "--minutes", "5")
+    statements = json.loads(POLICY.read_text())["Statement"]
+    allowed = {action for s in statements for action in _listed(s["Action"])}
+    made = {call.operation for call in world.fake.calls} - HANDLER_CALLS
+    assert {f"codepipeline:{op}" for op in made} <= allowed
+    # The reads and the one write outside CodePipeline (drill_reads.py, registry.give_up)
+    assert {"dynamodb:GetItem", "dynamodb:UpdateItem", "cloudformation:DescribeStacks"} <= allowed
+    assert {"sqs:GetQueueAttributes", "iam:PassRole"} <= allowed
+    assert all("*" not in action for action in allowed)
+    assert all(s["Resource"] != "*" for s in statements)
+
+
+def _listed(action: str | list[str]) -> list[str]:
+    return [action] if isinstance(action, str) else action

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from health_gate.runtime import clock as runtime_clock
 from tests.fakes.aws_fake import AwsFake
 from tests.fakes.aws_fake_pipelines import REGION
 from tests.fakes.clock import FakeClock
-from tests.fakes.moto_setup import subscribed_queue
+from tests.fakes.moto_setup import blocked_executions_table, drain_chat, subscribed_queue
 from tests.fakes.pipeline_declarations import DEMO_PIPELINE, GATE_FUNCTION, demo_declaration
 from tests.fakes.pipeline_engine import TABLE, PipelineEngine
 
@@ -63,18 +62,7 @@ class PipelineWorld:
 
     def notices(self) -> list[str]:
         """Event types of the Chatbot messages published since the last call."""
-        found: list[str] = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
-            if not batch.get("Messages"):
-                return found
-            for message in batch["Messages"]:
-                body = json.loads(message["Body"])
-                self.titles.append(body["content"]["title"])
-                found.append(body["metadata"]["eventType"])
-                self.sqs.delete_message(
-                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
+        return drain_chat(self.sqs, self.queue_url, self.titles)
 
 
 def _baseline(world: PipelineWorld) -> None:
@@ -96,12 +84,7 @@ def pipeline_world(aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setattr(runtime_clock, "system_clock", lambda: clock)
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        blocked_executions_table(dynamodb, TABLE)
         sqs = boto3.client("sqs", region_name=REGION)
         sns = boto3.client("sns", region_name=REGION)
         topic = sns.create_topic(Name="health-gate-NotificationsTopic-TEST")["TopicArn"]

@@ -30,7 +30,12 @@ from tests.fakes.aws_fake import AwsFake
 from tests.fakes.clock import FakeClock, FakeClockContext
 from tests.fakes.events import job_event, load_event
 from tests.fakes.lambda_context import FakeLambdaContext
-from tests.fakes.moto_setup import serialise_dynamodb_updates, subscribed_queue
+from tests.fakes.moto_setup import (
+    blocked_executions_table,
+    drain_chat,
+    serialise_dynamodb_updates,
+    subscribed_queue,
+)
 from tests.fakes.pipeline_runs import (
     EXECUTION,
     PIPELINE,
@@ -95,18 +100,7 @@ class World:
 
     def notices(self) -> list[str]:
         """Event types of the Chatbot messages published since the last call."""
-        found: list[str] = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
-            if not batch.get("Messages"):
-                return found
-            for message in batch["Messages"]:
-                body = json.loads(message["Body"])
-                self.titles.append(body["content"]["title"])
-                found.append(body["metadata"]["eventType"])
-                self.sqs.delete_message(
-                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
+        return drain_chat(self.sqs, self.queue_url, self.titles)
 
     def retries(self) -> list[dict[str, Any]]:
         return self.fake.calls_to("RetryStageExecution")
@@ -121,12 +115,7 @@ def _notifications(sns: Any, sqs: Any) -> tuple[str, str]:
 def world(aws_fake: AwsFake, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        blocked_executions_table(dynamodb, TABLE)
         sqs = boto3.client("sqs", region_name="us-east-1")
         topic, queue_url = _notifications(boto3.client("sns", region_name="us-east-1"), sqs)
         monkeypatch.setenv("HEALTH_GATE_FUNCTION_NAME", GATE_FUNCTION)

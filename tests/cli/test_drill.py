@@ -397,3 +397,17 @@ def test_the_drill_policy_allows_every_call_the_drill_made_and_no_wildcard(
 
 def _listed(action: str | list[str]) -> list[str]:
     return [action] if isinstance(action, str) else action
+
+
+def test_an_error_while_following_still_cleans_up(pipeline_world: PipelineWorld) -> None:
+    world = pipeline_world
+    before = declaration(world)
+    # Given a table name the drill cannot read (the retrier itself keeps working)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["drill", "--pipeline", world.pipeline, "--function", GATE_FUNCTION]
+    code = main([*argv, "--table", "not-the-table", "--minutes", "10"], out=out, err=err)
+    # Then the error is named, after the run was given up and the pipeline put back
+    assert code == 2
+    assert "DynamoDB table not-the-table did not answer" in err.getvalue()
+    assert "Pipeline health-gate-demo restored as it was" in out.getvalue()
+    left_as_found(world, before)

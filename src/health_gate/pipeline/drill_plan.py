@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from health_gate.errors import UsageError
+from health_gate.pipeline.function_names import names_function, split_function
 
 __all__ = ["DrillPlan", "GateAction", "SourcePin", "plan_drill", "source_pins"]
 
@@ -88,7 +89,7 @@ def _invokes(action: Mapping[str, Any], function: str) -> bool:
     if kind.get("category") != "Invoke" or kind.get("provider") != "Lambda":
         return False
     named = str(action.get("configuration", {}).get("FunctionName", ""))
-    return named == function or named.split(":")[-1] == function or f":function:{function}" in named
+    return names_function(named, *split_function(function))
 
 
 def _with_drill(text: str | None, until: datetime) -> str:

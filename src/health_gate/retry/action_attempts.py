@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from health_gate.pipeline.block_message import BLOCKED_MARKER, BLOCKED_PREFIX
+from health_gate.pipeline.function_names import names_function, split_function
 from health_gate.verdict.events import parse_time
 
 __all__ = ["ActionAttempt", "GateFunction", "is_blocked_failure"]
@@ -97,16 +98,6 @@ class ActionAttempt:
         return self.summary or self.error_message or ""
 
 
-def _name_and_prefix(function: str) -> tuple[str, str | None]:
-    """("name", "arn:…:function:name") for an ARN, ("name", None) for a plain or partial name."""
-    parts = function.split(":")
-    if function.startswith("arn:") and len(parts) >= 7 and parts[5] == "function":
-        return parts[6], ":".join(parts[:7])
-    if len(parts) >= 3 and parts[1] == "function":  # "123456789012:function:name[:alias]"
-        return parts[2], None
-    return parts[0], None  # "name" or "name:alias"
-
-
 @dataclass(frozen=True)
 class GateFunction:
     """This deployment's gate Lambda function: an action invokes it when its FunctionName
@@ -115,15 +106,15 @@ class GateFunction:
     name: str
     arn: str | None = None
 
+    @classmethod
+    def named(cls, function: str) -> GateFunction:
+        """From a name or an ARN, as `--function` or the stack's output gives it."""
+        return cls(*split_function(function))
+
     def invoked_by(self, attempt: ActionAttempt) -> bool:
         if attempt.provider and attempt.provider != LAMBDA_PROVIDER:
             return False
-        name, prefix = _name_and_prefix(attempt.function_name.strip())
-        if name != self.name:
-            return False
-        if prefix is None or self.arn is None:
-            return True
-        return prefix == _name_and_prefix(self.arn)[1]
+        return names_function(attempt.function_name, self.name, self.arn)
 
 
 def is_blocked_failure(attempt: ActionAttempt, gate: GateFunction) -> bool:

@@ -38,8 +38,7 @@ def give_up(
     """Close the retrier's record of the drilled run (writing it first if its message has not
     arrived yet), so the retrier never retries a run the drill abandoned. False: nothing to
     close (the gate did not block it, or the stage's record is another run's)."""
-    name = function.split(":")[6] if function.startswith("arn:") else function
-    gate = GateFunction(name, function if function.startswith("arn:") else None)
+    gate = GateFunction.named(function)
     attempts = pipeline_control().action_attempts(pipeline, execution_id)
     found = find_blocked(attempts, pipeline, execution_id, stage, gate, now)
     if not isinstance(found, BlockedExecution):

@@ -89,11 +89,27 @@ def test_a_pipeline_without_the_gate_is_refused(function: str) -> None:
         plan_drill(pipeline(), function, UNTIL)
 
 
-def test_the_gate_is_found_by_its_arn_too() -> None:
+@pytest.mark.parametrize(
+    "configured",
+    [
+        f"arn:aws:lambda:us-east-1:123456789012:function:{GATE}",
+        f"arn:aws:lambda:us-east-1:123456789012:function:{GATE}:live",
+        f"{GATE}:live",
+        f"123456789012:function:{GATE}",
+    ],
+)
+def test_the_gate_is_found_however_the_action_names_it(configured: str) -> None:
     declaration = pipeline()
-    arn = f"arn:aws:lambda:us-east-1:123456789012:function:{GATE}"
-    declaration["stages"][1]["actions"][0]["configuration"]["FunctionName"] = arn
+    declaration["stages"][1]["actions"][0]["configuration"]["FunctionName"] = configured
     assert plan_drill(declaration, GATE, UNTIL).gate_stage == "HealthGate"
+
+
+def test_a_function_whose_name_only_starts_with_the_gates_is_not_the_gate() -> None:
+    declaration = pipeline()
+    arn = f"arn:aws:lambda:us-east-1:123456789012:function:{GATE}-2"
+    declaration["stages"][1]["actions"][0]["configuration"]["FunctionName"] = arn
+    with pytest.raises(UsageError, match="invokes the gate function"):
+        plan_drill(declaration, GATE, UNTIL)
 
 
 def test_the_run_is_pinned_to_the_last_released_revisions() -> None:

@@ -15,13 +15,17 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from health_gate.cli.drill_session import DrillSession, Facts
 from health_gate.errors import EXIT_BLOCKED, EXIT_HEALTHY, EXIT_INTERRUPTED, UsageError
-from health_gate.pipeline.drill_checklist import CHECKS, ORDER, Checklist
-from health_gate.pipeline.drill_plan import DrillPlan, plan_drill, source_pins
-from health_gate.verdict.drill import MAX_DRILL
+
+if TYPE_CHECKING:
+    from health_gate.cli.drill_session import DrillSession, Facts
+    from health_gate.pipeline.drill_checklist import Checklist
+    from health_gate.pipeline.drill_plan import DrillPlan
+
+# The drill's modules (and, through its CodePipeline editor, botocore) load only when a drill
+# runs: every other command, `completion` on each shell start included, starts without them.
 
 __all__ = ["add_drill_command", "run_drill"]
 
@@ -72,6 +76,7 @@ class _Printer:
 
 
 def _facts(args: argparse.Namespace) -> Facts:
+    from health_gate.cli.drill_session import Facts
     from health_gate.runtime import drill_services
 
     if args.function and args.table:
@@ -88,6 +93,9 @@ def _facts(args: argparse.Namespace) -> Facts:
 
 
 def _plan(args: argparse.Namespace, session: DrillSession, facts: Facts) -> DrillPlan:
+    from health_gate.pipeline.drill_plan import plan_drill
+    from health_gate.verdict.drill import MAX_DRILL
+
     if not 1 <= args.minutes <= MAX_DRILL.total_seconds() // 60:
         raise UsageError(f"--minutes must be from 1 to {int(MAX_DRILL.total_seconds() // 60)}.")
     declaration = session.editor.declaration(args.pipeline)
@@ -101,6 +109,8 @@ def _plan(args: argparse.Namespace, session: DrillSession, facts: Facts) -> Dril
 
 
 def run_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from health_gate.cli.drill_session import DrillSession
+    from health_gate.pipeline.drill_plan import source_pins
     from health_gate.runtime import clock as runtime_clock
     from health_gate.runtime import drill_services
 
@@ -150,6 +160,8 @@ def _document(
     restored: bool,
     code: int,
 ) -> dict[str, Any]:
+    from health_gate.pipeline.drill_checklist import CHECKS, ORDER
+
     steps = []
     for name in ORDER:
         tick = checklist.ticks.get(name) if checklist else None

@@ -54,11 +54,14 @@ class Deadline:
         return self._end - self._clock.monotonic()
 
     def run(self, work: Callable[[], T], what: str) -> T:
-        """Run `work` in a daemon thread; HealthUnavailable once the deadline has passed.
+        """Run `work` in a daemon thread; HealthUnavailable once the deadline has passed,
+        and without starting `work` when it has passed already.
 
         The thread is left behind when it overruns: it can do no harm (a late answer is
         dropped), and Lambda freezes it with the container.
         """
+        if self.remaining() <= 0:
+            raise HealthUnavailable(f"{what} did not answer within {self.seconds:.1f} s")
         results: list[T] = []
         errors: list[BaseException] = []
 

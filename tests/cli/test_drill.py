@@ -173,6 +173,12 @@ def test_a_broken_stage_failed_rule_is_named_and_everything_is_undone(
     assert [s["name"] for s in document["steps"] if s["done"]] == ["gate blocked"]
     assert document["broken"]["step"] == "record stored"
     assert any("StageFailedRule" in hint for hint in document["broken"]["check"])
+    # And the run's record is written closed ahead of a late message, for as long as the
+    # retrier could still accept that message (the longest record lifetime, 30 days)
+    (item,) = world.items()
+    assert (item["state"]["S"], item["outcome"]["S"]) == ("closed", "drill-abandoned")
+    lifetime = int(item["lifetimeEndsAt"]["N"]) - int(item["startedAt"]["N"]) // 1000
+    assert timedelta(seconds=lifetime) == timedelta(days=30)
     # And the retrier never retried, and the pipeline is left as found
     assert world.fake.calls_to("RetryStageExecution") == []
     left_as_found(world, before)

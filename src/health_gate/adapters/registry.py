@@ -164,8 +164,7 @@ class DynamoBlockRegistry:
         """Close `record`'s execution in its stage, or leave it closed ahead of a late
         registration; False when the stage's item is another execution's or already closed."""
         item = to_item(record)
-        kept = ["pipeline", "stage", "attemptKey", "startedAt", "blockedAt"]
-        kept += ["lifetimeEndsAt", "expiresAt", "userParameters", "incidents"]
+        kept = [name for name in item if name not in ("pk", "state", "executionId")]
         values = {f":{name}": item[name] for name in kept}
         done, _ = self._write(
             self._client.update_item,

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from health_gate.config.regions import DEFAULT_REGION, home_region
 from health_gate.config.validation import split_list
 from health_gate.errors import ConfigurationError
 
@@ -25,6 +24,9 @@ __all__ = [
     "SLACK_WEBHOOK_ENV",
     "SWEEP_MINUTES_ENV",
     "TABLE_ENV",
+    "DEFAULT_LIFETIME_DAYS",
+    "DEFAULT_SWEEP_MINUTES",
+    "MAX_LIFETIME_DAYS",
     "RetrierSettings",
     "load_retrier_settings",
 ]
@@ -38,6 +40,7 @@ SWEEP_MINUTES_ENV = "SWEEP_INTERVAL_MINUTES"
 RECORD_TTL_DAYS_ENV = "BLOCKED_RECORD_TTL_DAYS"  # the record lifetime, in days
 RETRYABLE_PIPELINES_ENV = "RETRYABLE_PIPELINES"
 DEFAULT_LIFETIME_DAYS = 7
+DEFAULT_SWEEP_MINUTES = 5
 MAX_LIFETIME_DAYS = 30
 _PIPELINE_PATTERN = re.compile(r"[A-Za-z0-9.@_*-]{1,100}\Z", re.ASCII)
 # The webhook URL's home: a full Secrets Manager secret ARN, or an SSM parameter name.
@@ -57,10 +60,9 @@ class RetrierSettings:
     table: str
     notifications_topic: str | None
     slack_webhook_secret: str | None
-    sweep_minutes: int = 5
+    sweep_minutes: int = DEFAULT_SWEEP_MINUTES
     lifetime: timedelta = timedelta(days=DEFAULT_LIFETIME_DAYS)
     retryable_pipelines: tuple[str, ...] = ("*",)
-    region: str = DEFAULT_REGION
 
 
 def _text(environ: Mapping[str, str], name: str) -> str | None:
@@ -116,12 +118,11 @@ def load_retrier_settings(environ: Mapping[str, str]) -> RetrierSettings:
         table=_required(environ, TABLE_ENV),
         notifications_topic=_text(environ, NOTIFICATIONS_TOPIC_ENV),
         slack_webhook_secret=_webhook(environ),
-        sweep_minutes=_whole_number(environ, SWEEP_MINUTES_ENV, 5),
+        sweep_minutes=_whole_number(environ, SWEEP_MINUTES_ENV, DEFAULT_SWEEP_MINUTES),
         lifetime=timedelta(
             days=_whole_number(
                 environ, RECORD_TTL_DAYS_ENV, DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS
             )
         ),
         retryable_pipelines=_patterns(environ),
-        region=home_region(environ),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from health_gate.config.retrier_settings import DEFAULT_LIFETIME_DAYS
 from health_gate.errors import GateError, NotificationFailed
 from health_gate.retry.action_attempts import GateFunction
 from health_gate.retry.steps import Step, StepKind, step_for
@@ -30,7 +31,7 @@ __all__ = [
     "notify",
 ]
 
-DEFAULT_LIFETIME = timedelta(days=7)
+DEFAULT_LIFETIME = timedelta(days=DEFAULT_LIFETIME_DAYS)
 
 
 class BlockRegistry(Protocol):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from health_gate.adapters import drill_reads
 from health_gate.adapters.pipeline_editor import CodePipelineEditor
 from health_gate.adapters.registry import DynamoBlockRegistry
+from health_gate.config.retrier_settings import MAX_LIFETIME_DAYS
 from health_gate.pipeline.drill_checklist import RecordView
 from health_gate.retry.action_attempts import GateFunction
 from health_gate.retry.blocked import BlockedExecution, find_blocked
@@ -43,4 +45,7 @@ def give_up(
     found = find_blocked(attempts, pipeline, execution_id, stage, gate, now)
     if not isinstance(found, BlockedExecution):
         return False
-    return DynamoBlockRegistry(clients.dynamodb(), table).give_up(found, "drill-abandoned")
+    # A tombstone written ahead of the message must outlive it: the retrier registers a gate
+    # run until its lifetime (RecordLifetimeDays, at most MAX_LIFETIME_DAYS) has passed.
+    record = replace(found, lifetime_ends=found.started + timedelta(days=MAX_LIFETIME_DAYS))
+    return DynamoBlockRegistry(clients.dynamodb(), table).give_up(record, "drill-abandoned")

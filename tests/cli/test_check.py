@@ -221,6 +221,7 @@ def test_deploy_time_defaults_from_the_environment_apply(
         (["--params", '{"accountIds": ["123456789012"]}'], "--params key 'accountIds'"),
         (["--account-ids", "123456789012"], "flag --account-ids: accountIds needs"),
         (["--status-codes", "opened"], "Invalid flag --status-codes"),
+        (["--wait", "--max-wait-minutes", "²"], "Invalid flag --max-wait-minutes: expected a"),
     ],
 )
 def test_bad_input_exits_2_with_the_reason_on_stderr(

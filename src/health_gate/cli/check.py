@@ -97,7 +97,8 @@ def _flag_value(text: str, kind: str) -> Any:
     if kind == "list":
         return split_list(text)
     if kind == "int":
-        return int(text) if text.strip().isdigit() else text
+        # isdecimal, not isdigit: int() refuses "²", which isdigit() accepts
+        return int(text) if text.strip().isdecimal() else text
     return text
 
 

@@ -58,7 +58,7 @@ class _Invocation:
 
 
 def _wait(job: PipelineJob, call: _Invocation) -> tuple[Decision, JobOutcome]:
-    # Imported here: fail mode, the default, never loads the wait machinery (or hashlib).
+    # Imported here: fail mode, the default, never loads the wait machinery.
     from health_gate.pipeline.wait_token import WaitState
     from health_gate.pipeline.waiting import resume
     from health_gate.runtime import polling

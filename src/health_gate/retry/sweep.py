@@ -55,10 +55,11 @@ def sweep(
 
     A generator, so each step can be logged as it happens, even if a later one crashes.
     """
-    records = retrier.registry.blocked(now)
-    live = [r for r in records if r.lifetime_ends is None or r.lifetime_ends > now]
-    for record in records:
-        if record not in live:
+    live: list[BlockedExecution] = []
+    for record in retrier.registry.blocked(now):
+        if record.lifetime_ends is None or record.lifetime_ends > now:
+            live.append(record)
+        else:
             yield from _expire(retrier, record, now)
     found = configurations(live, retrier.load)
     answers: dict[tuple[object, ...], Decision | GateError] = {}

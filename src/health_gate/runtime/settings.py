@@ -18,11 +18,7 @@ from health_gate.runtime.regions import known_regions
 if TYPE_CHECKING:
     from health_gate.config.retrier_settings import RetrierSettings
 
-__all__ = ["environ", "gate_settings", "region", "reset", "retrier_settings"]
-
-
-def environ() -> Mapping[str, str]:
-    return os.environ
+__all__ = ["gate_settings", "region", "reset", "retrier_settings"]
 
 
 def region() -> str:

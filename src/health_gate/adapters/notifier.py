@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from health_gate.adapters.aws_errors import error_code, error_message
+from health_gate.adapters.aws_errors import describe
 from health_gate.errors import NotificationFailed
 from health_gate.retry.notices import Notification, chatbot_message, slack_message
 from health_gate.retry.ports import Notifier
@@ -40,13 +40,10 @@ class ChatbotNotifier:
             self._client.publish(
                 TopicArn=self._topic_arn, Message=json.dumps(chatbot_message(notice))
             )
-        except ClientError as err:
+        except (ClientError, BotoCoreError) as err:
             raise NotificationFailed(
-                f"SNS Publish to {self._topic_arn} failed ({error_code(err)}: "
-                f"{error_message(err)})."
+                f"SNS Publish to {self._topic_arn} failed ({describe(err)})."
             ) from err
-        except BotoCoreError as err:
-            raise NotificationFailed(f"SNS Publish to {self._topic_arn} failed ({err}).") from err
 
 
 class SecretWebhookUrl:
@@ -77,14 +74,9 @@ class SecretWebhookUrl:
                 text = answer["Parameter"].get("Value", "")
             else:
                 text = self._secrets().get_secret_value(SecretId=ref).get("SecretString", "")
-        except ClientError as err:
+        except (ClientError, BotoCoreError) as err:
             raise NotificationFailed(
-                f"Cannot read the Slack webhook URL from {ref} "
-                f"({error_code(err)}: {error_message(err)})."
-            ) from err
-        except BotoCoreError as err:
-            raise NotificationFailed(
-                f"Cannot read the Slack webhook URL from {ref} ({err})."
+                f"Cannot read the Slack webhook URL from {ref} ({describe(err)})."
             ) from err
         return _url_from(text.strip(), ref)
 

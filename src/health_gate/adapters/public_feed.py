@@ -15,6 +15,7 @@ from urllib3.util.retry import Retry
 from health_gate import __version__
 from health_gate.adapters.public_feed_events import decode_feed, feed_event
 from health_gate.errors import HealthUnavailable
+from health_gate.pipeline.limits import clip
 from health_gate.verdict.events import HealthEvent
 from health_gate.verdict.query import HealthQuery
 from health_gate.verdict.sources import PUBLIC_FEED_NOTE
@@ -110,7 +111,7 @@ class PublicFeedSource:
         target = urljoin(url, location)
         if urlsplit(target).scheme != "https":
             raise self._unavailable(
-                f"redirected to {_brief_text(target)}, which is not https; the gate follows "
+                f"redirected to {clip(target, 120)}, which is not https; the gate follows "
                 "redirects to https only"
             )
         return target
@@ -136,10 +137,5 @@ class PublicFeedSource:
         return HealthUnavailable(f"The public AWS Health Dashboard feed ({self._url}) {what}.")
 
 
-def _brief_text(text: str) -> str:
-    return text if len(text) <= 120 else text[:119] + "…"
-
-
 def _brief(err: Exception) -> str:
-    text = f"{type(err).__name__}: {err}"
-    return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1] + "…"
+    return clip(f"{type(err).__name__}: {err}", _REASON_CHARS)

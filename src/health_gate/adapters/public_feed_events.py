@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from health_gate.verdict.events import HealthEvent, parse_time
+from health_gate.verdict.events import HealthEvent, parse_time_or_none
 
 __all__ = ["decode_feed", "feed_event"]
 
@@ -48,16 +48,9 @@ def decode_feed(body: bytes) -> list[dict[str, Any]]:
     return data
 
 
-def _time(value: Any) -> datetime | None:
-    try:
-        return parse_time(value)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def _is_open(raw: Mapping[str, Any]) -> bool:
     """Status "1"-"3" without `end_time`; an unknown status also counts as open (fail safe)."""
-    if _time(raw.get("end_time")) is not None:
+    if parse_time_or_none(raw.get("end_time")) is not None:
         return False
     return str(raw.get("status", "")).strip() != CLOSED_STATUS
 
@@ -65,7 +58,7 @@ def _is_open(raw: Mapping[str, Any]) -> bool:
 def _last_update(raw: Mapping[str, Any]) -> datetime | None:
     log = raw.get("event_log")
     entries = log if isinstance(log, list) else []
-    times = [_time(e.get("timestamp")) for e in entries if isinstance(e, dict)]
+    times = [parse_time_or_none(e.get("timestamp")) for e in entries if isinstance(e, dict)]
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
@@ -100,7 +93,7 @@ def feed_event(raw: Mapping[str, Any]) -> HealthEvent:
     arn_text = str(raw.get("arn") or "").strip()
     arn = _EVENT_ARN.match(arn_text)
     service, region = _service_and_region(raw, arn)
-    started = _time(raw.get("date"))
+    started = parse_time_or_none(raw.get("date"))
     if arn:
         type_code = arn["type"]
     else:
@@ -116,7 +109,7 @@ def feed_event(raw: Mapping[str, Any]) -> HealthEvent:
         region=region,
         status="open" if _is_open(raw) else "closed",
         start_time=started,
-        end_time=_time(raw.get("end_time")),
+        end_time=parse_time_or_none(raw.get("end_time")),
         last_updated=_last_update(raw),
         scope="PUBLIC",
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from health_gate.errors import ConfigurationError
+from health_gate.pipeline.limits import clip
 from health_gate.verdict.events import HealthEvent
 from health_gate.verdict.query import HealthQuery
 
@@ -69,5 +70,4 @@ class RecordedHealthSource:
 
 
 def _reason(err: Exception) -> str:
-    text = str(err)
-    return text if len(text) <= 160 else text[:159] + "…"
+    return clip(str(err), 160)

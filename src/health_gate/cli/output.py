@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TextIO
 
+from health_gate.pipeline.block_message import counted
 from health_gate.verdict.decision import Decision, Verdict
-from health_gate.verdict.drill import is_drill
+from health_gate.verdict.drill import drill_end
 from health_gate.verdict.events import HealthEvent
 
 __all__ = [
@@ -36,10 +37,6 @@ def event_json(event: HealthEvent) -> dict[str, Any]:
     }
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def summary_line(decision: Decision) -> str:
     """The verdict in one line, as the table's first line says it."""
     regions = ", ".join(decision.regions)
@@ -52,7 +49,7 @@ def summary_line(decision: Decision) -> str:
             f"UNKNOWN: AWS Health could not be checked ({decision.warning}); "
             "passing as onHealthApiError says."
         )
-    count = _plural(len(decision.blocking), "AWS Health event")
+    count = counted(len(decision.blocking), "AWS Health event")
     return f"BLOCKED: {count} in {', '.join(decision.event_regions)}."
 
 
@@ -71,12 +68,13 @@ def print_table(decision: Decision, out: TextIO) -> None:
         for row in rows:
             cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
             print(f"  {cells}  {row[4]}", file=out)
-    for event in decision.blocking:
-        if is_drill(event) and event.end_time is not None:
-            until = f"{event.end_time:%Y-%m-%d %H:%M UTC}"
-            print(
-                f"DRILL until {until}: a rehearsal of health-gate, not an AWS incident.", file=out
-            )
+    end = drill_end(decision.blocking)
+    if end is not None:
+        print(
+            f"DRILL until {end:%Y-%m-%d %H:%M UTC}: a rehearsal of health-gate, not an AWS "
+            "incident.",
+            file=out,
+        )
     if decision.source_note:
         print(f"Note: {decision.source_note}", file=out)
 

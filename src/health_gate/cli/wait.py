@@ -12,6 +12,7 @@ from typing import TextIO
 
 from health_gate.cli.output import progress_document
 from health_gate.config import GateSettings
+from health_gate.pipeline.block_message import counted
 from health_gate.pipeline.report import Succeed
 from health_gate.pipeline.wait_token import WaitState
 from health_gate.pipeline.waiting import WAITED_SECONDS, elapsed_seconds, seconds_left
@@ -43,10 +44,9 @@ def _progress(
         document = progress_document(decision, waited, settings.max_wait_minutes, pause)
         print(json.dumps(document), file=out, flush=True)
         return
-    count = len(decision.blocking)
-    events = "event" if count == 1 else "events"
     print(
-        f"[{_stamp(decision.checked_at)}] waiting: {count} blocking AWS Health {events} in "
+        f"[{_stamp(decision.checked_at)}] waiting: "
+        f"{counted(len(decision.blocking), 'blocking AWS Health event')} in "
         f"{', '.join(decision.event_regions)}; {duration(waited)} of "
         f"{settings.max_wait_minutes} min waited; next check in {pause:.0f} s",
         file=out,

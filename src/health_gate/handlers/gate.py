@@ -19,7 +19,7 @@ from health_gate.runtime import reporting, settings, sources
 from health_gate.runtime.clock import Clock
 from health_gate.runtime.deadline import decide_in_time
 from health_gate.verdict.decision import Decision, Verdict
-from health_gate.verdict.drill import is_drill
+from health_gate.verdict.drill import drill_end
 from health_gate.verdict.sources import HealthSource
 
 if TYPE_CHECKING:
@@ -129,10 +129,7 @@ def _outcome(job: PipelineJob, context: LambdaContext) -> JobOutcome:
             "considered": decision.considered,
             "warning": decision.warning,
             "source_note": decision.source_note,
-            "drill_until": next(
-                (e.end_time.isoformat() for e in decision.blocking if is_drill(e) and e.end_time),
-                None,
-            ),
+            "drill_until": end.isoformat() if (end := drill_end(decision.blocking)) else None,
             "result": type(outcome).__name__,
         },
     )

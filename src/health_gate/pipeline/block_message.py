@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from health_gate.pipeline.limits import MAX_FAILURE_MESSAGE, clip
-from health_gate.verdict.drill import is_drill
+from health_gate.verdict.drill import drill_end, is_drill
 from health_gate.verdict.events import HealthEvent
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "BLOCKED_PREFIX",
     "IncidentRef",
     "blocked_message",
+    "counted",
     "describe_event",
     "drill_note",
     "parse_incidents",
@@ -62,11 +63,12 @@ def describe_event(event: HealthEvent) -> str:
 
 def drill_note(events: Sequence[HealthEvent]) -> str:
     """ ", one a DRILL until …" when a drill is among the events, else nothing."""
-    ends = [e.end_time for e in events if is_drill(e) and e.end_time is not None]
-    return f", one of them a DRILL until {ends[0]:{_TIME_FORMAT}}" if ends else ""
+    end = drill_end(events)
+    return f", one of them a DRILL until {end:{_TIME_FORMAT}}" if end else ""
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """ "1 open event", "2 open events": the count and its noun, in every message."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
@@ -78,7 +80,7 @@ def blocked_message(
 ) -> str:
     """'Blocked by AWS Health…' listing every event, or as many as fit and '… and N more'."""
     header = (
-        f"{BLOCKED_PREFIX}: {_count(len(events), 'open event')} in {', '.join(regions)}"
+        f"{BLOCKED_PREFIX}: {counted(len(events), 'open event')} in {', '.join(regions)}"
         f"{drill_note(events)}{lead}. Retry this stage once AWS Health shows them resolved."
     )
     lines = [header]

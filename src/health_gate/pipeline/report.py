@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from health_gate.errors import GateError
-from health_gate.pipeline.block_message import BLOCKED_MARKER, blocked_message
+from health_gate.pipeline.block_message import BLOCKED_MARKER, blocked_message, counted
 from health_gate.pipeline.limits import MAX_FAILURE_MESSAGE, MAX_SUMMARY, clip
 from health_gate.verdict.decision import Decision, Verdict
 
@@ -56,10 +56,6 @@ def _variables(decision: Decision) -> dict[str, str]:
     }
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def report_for(decision: Decision) -> JobOutcome:
     """Map a verdict to the single report CodePipeline gets."""
     if decision.verdict is Verdict.BLOCKED:
@@ -74,7 +70,7 @@ def report_for(decision: Decision) -> JobOutcome:
     else:
         summary = (
             f"Healthy: no blocking AWS Health events in {', '.join(decision.regions)} "
-            f"({_count(decision.considered, 'event')} checked).{note}"
+            f"({counted(decision.considered, 'event')} checked).{note}"
         )
     return Succeed(clip(summary, MAX_SUMMARY), _variables(decision))
 

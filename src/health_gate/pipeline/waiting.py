@@ -11,7 +11,12 @@ from datetime import datetime, timedelta
 
 from health_gate.config.settings import GateSettings
 from health_gate.errors import ConfigurationError
-from health_gate.pipeline.block_message import BLOCKED_MARKER, blocked_message, drill_note
+from health_gate.pipeline.block_message import (
+    BLOCKED_MARKER,
+    blocked_message,
+    counted,
+    drill_note,
+)
 from health_gate.pipeline.limits import MAX_SUMMARY, clip
 from health_gate.pipeline.report import Continue, Fail, JobOutcome, Succeed, report_for
 from health_gate.pipeline.wait_token import WaitState, decode_token, encode_token
@@ -102,11 +107,9 @@ def continuation(
 ) -> Continue:
     """The in-progress report that makes CodePipeline invoke the gate again with the token."""
     elapsed = elapsed_seconds(state, now)
-    count = state.total
-    noun = "event" if count == 1 else "events"
     where = ", ".join(decision.event_regions) + drill_note(decision.blocking)
     summary = (
-        f"Waiting for {count} AWS Health {noun} in {where} "
+        f"Waiting for {counted(state.total, 'AWS Health event')} in {where} "
         f"({_minutes(elapsed)} min of {settings.max_wait_minutes}). "
         f"Checking every {settings.poll_interval_seconds} s; the stage fails if they are "
         f"still open after {settings.max_wait_minutes} min."

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from health_gate.verdict.events import parse_time
+from health_gate.verdict.events import parse_time_or_none
 
 __all__ = [
     "HealthNews",
@@ -162,7 +162,7 @@ def _pipeline_failure(
         return Unrecognised("detail.execution-id is not an execution ID")
     if stage is not None and (not isinstance(stage, str) or not _NAME.match(stage)):
         return Unrecognised("detail.stage is not a stage name")
-    return StageFailed(pipeline, execution_id, stage, shape, detail_type, _time(time))
+    return StageFailed(pipeline, execution_id, stage, shape, detail_type, parse_time_or_none(time))
 
 
 def _health_news(detail: Mapping[str, Any]) -> PipelineMessage:
@@ -185,10 +185,3 @@ def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return isinstance(value, str) and value.strip().lower() == "true"
-
-
-def _time(value: Any) -> datetime | None:
-    try:
-        return parse_time(value)
-    except (ValueError, OverflowError, OSError):  # "1e400", a year beyond 9999 ...
-        return None

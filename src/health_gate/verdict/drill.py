@@ -10,13 +10,14 @@ DRILL and when it ends.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from health_gate.config import GateSettings
 from health_gate.errors import ConfigurationError
 from health_gate.verdict.events import HealthEvent
 
-__all__ = ["DRILL_SERVICE", "MAX_DRILL", "drill_event", "drill_until_of", "is_drill"]
+__all__ = ["DRILL_SERVICE", "MAX_DRILL", "drill_end", "drill_event", "drill_until_of", "is_drill"]
 
 DRILL_SERVICE = "DRILL"
 DRILL_TYPE = "HEALTH_GATE_DRILL"
@@ -54,6 +55,11 @@ def drill_event(settings: GateSettings, now: datetime) -> HealthEvent | None:
 
 def is_drill(event: HealthEvent) -> bool:
     return event.service == DRILL_SERVICE
+
+
+def drill_end(events: Sequence[HealthEvent]) -> datetime | None:
+    """When the drill among `events` ends; None when none of them is a drill."""
+    return next((e.end_time for e in events if is_drill(e) and e.end_time is not None), None)
 
 
 def drill_until_of(arn: str) -> datetime | None:

@@ -8,11 +8,20 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-__all__ = ["MULTIPLE_SERVICES", "HealthEvent", "parse_time"]
+__all__ = ["MULTIPLE_SERVICES", "HealthEvent", "parse_time", "parse_time_or_none"]
 
 # AWS Health's service code for an event that spans services (the public feed's
 # "multipleservices"). It names no service, so it matches every service filter.
 MULTIPLE_SERVICES = "MULTIPLE_SERVICES"
+
+
+def parse_time_or_none(value: Any) -> datetime | None:
+    """`parse_time`, or None for a value no time can be read from: for input that is only a
+    hint (a message, a feed entry), where an unreadable time must not stop the reading."""
+    try:
+        return parse_time(value)
+    except (ValueError, OverflowError, OSError):  # "1e400", a year beyond 9999 ...
+        return None
 
 
 def parse_time(value: Any) -> datetime | None:

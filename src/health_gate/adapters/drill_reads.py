@@ -15,6 +15,7 @@ from health_gate.adapters.aws_errors import (
 )
 from health_gate.errors import ConfigurationError, SystemUnavailable
 from health_gate.pipeline.drill_checklist import RecordView
+from health_gate.retry.blocked import record_key
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -28,7 +29,7 @@ def read_record(client: DynamoDBClient, table: str, pipeline: str, stage: str) -
     """The retrier's item for the stage (open or closed), strongly consistent."""
     try:
         item = client.get_item(
-            TableName=table, Key={"pk": {"S": f"{pipeline}/{stage}"}}, ConsistentRead=True
+            TableName=table, Key={"pk": {"S": record_key(pipeline, stage)}}, ConsistentRead=True
         ).get("Item")
     except CREDENTIAL_ERRORS as err:
         raise credentials_missing(err) from err

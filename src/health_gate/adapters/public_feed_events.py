@@ -14,18 +14,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from health_gate.config.regions import GLOBAL, REGION_FORMAT
 from health_gate.verdict.events import HealthEvent, parse_time_or_none
 
 __all__ = ["decode_feed", "feed_event"]
 
-_SERVICE_WITH_REGION = re.compile(
-    r"(?P<code>.+)-(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\Z", re.ASCII
-)
+_REGION = REGION_FORMAT.pattern.removesuffix(r"\Z")  # one spelling of a region code
+_SERVICE_WITH_REGION = re.compile(rf"(?P<code>.+)-(?P<region>{_REGION})\Z", re.ASCII)
 _EVENT_ARN = re.compile(
     r"arn:aws[a-z-]*:health:(?P<region>[^:]*):[^:]*:event/(?P<service>[^/]+)/(?P<type>[^/]+)/",
     re.ASCII,
 )
-_ARN_REGION = re.compile(r"global\Z|[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}\Z", re.ASCII)
+_ARN_REGION = re.compile(rf"{GLOBAL}\Z|{REGION_FORMAT.pattern}", re.ASCII)
 # Region names of the old status feed that are no region code, as service-key suffixes. The
 # one seen in real feed data: "s3-us-standard", S3 in us-east-1 (erlcloud's test fixture of a
 # status.aws.amazon.com entry, and status tools that special-case it; see docs/public-feed.md).
@@ -81,7 +81,7 @@ def _service_and_region(raw: Mapping[str, Any], arn: re.Match[str] | None) -> tu
     The service code from the ARN when it carries one (the API's own code)."""
     code, suffix_region = _split_service_key(str(raw.get("service") or "").strip())
     arn_region = arn["region"] if arn and _ARN_REGION.match(arn["region"]) else None
-    region = arn_region or suffix_region or "global"
+    region = arn_region or suffix_region or GLOBAL
     if arn:
         code = arn["service"]  # e.g. MULTIPLE_SERVICES
     code = code.upper()

@@ -26,7 +26,14 @@ __all__ = [
     "NotBlocked",
     "find_blocked",
     "latest_attempts",
+    "record_key",
 ]
+
+
+def record_key(pipeline: str, stage: str) -> str:
+    """The one record of a pipeline's stage. Pipeline and stage names cannot contain "/", so
+    this is unambiguous."""
+    return f"{pipeline}/{stage}"
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,7 @@ class BlockedExecution:
 
     @property
     def key(self) -> str:
-        """Pipeline and stage names cannot contain "/", so this is unambiguous."""
-        return f"{self.pipeline}/{self.stage}"
+        return record_key(self.pipeline, self.stage)
 
     @property
     def attempt_key(self) -> str:
